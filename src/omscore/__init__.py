@@ -1,0 +1,1 @@
+"""omscore: an embeddable order-management core."""

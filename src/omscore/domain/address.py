@@ -1,0 +1,110 @@
+"""Structured recipient addresses, their normalisation, and the fingerprint used to merge orders.
+
+Platforms send the same address in many spellings: full-width digits and letters (``１２号``), doubled or
+odd whitespace, mixed case, phone numbers with country codes and separators. :func:`normalise_text` and
+:func:`normalise_phone` fold those variants together so that :meth:`Recipient.fingerprint` is equal for
+addresses a person would call the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import attrs
+
+_SPACES = re.compile(r"\s+")
+_NON_DIGITS = re.compile(r"\D+")
+
+
+def normalise_text(text: str) -> str:
+    """Fold width (NFKC), case and whitespace: ``' Ｎｏ.１２  Main St '`` → ``'no.12 main st'``."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _SPACES.sub(" ", folded).strip()
+
+
+def normalise_phone(phone: str) -> str:
+    """Keep the digits of a phone number and drop a leading international prefix for China (``+86``/``0086``).
+
+    ``'+86 138-0013-8000'`` → ``'13800138000'``.
+    """
+    digits = _NON_DIGITS.sub("", unicodedata.normalize("NFKC", phone))
+    if digits.startswith("0086") and len(digits) == 15:
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits
+
+
+@attrs.frozen
+class GeoPoint:
+    """A point on Earth in decimal degrees."""
+
+    lat: float
+    lon: float
+
+
+@attrs.frozen
+class Address:
+    """A structured postal address.
+
+    ``country`` is an ISO 3166 alpha-2 code; ``province``/``city``/``district`` follow the platform's region
+    tree; ``street`` is the rest. ``geo`` is optional and used by distance-based routing.
+    """
+
+    country: str
+    province: str
+    city: str
+    district: str = ""
+    street: str = ""
+    postcode: str = ""
+    geo: GeoPoint | None = None
+
+    def region_path(self) -> tuple[str, ...]:
+        """Normalised (country, province, city, district) without empty trailing parts."""
+        parts = [normalise_text(p) for p in (self.country, self.province, self.city, self.district)]
+        while parts and not parts[-1]:
+            parts.pop()
+        return tuple(parts)
+
+    def missing_fields(self) -> list[str]:
+        """Names of the fields a carrier needs that are blank."""
+        return [name for name in ("country", "province", "city", "street") if not normalise_text(getattr(self, name))]
+
+
+def region_matches(region: str, path: tuple[str, ...]) -> bool:
+    """Whether a region code such as ``'CN/Zhejiang'`` covers an address path (prefix match, normalised)."""
+    parts = tuple(normalise_text(p) for p in region.split("/") if p.strip())
+    return len(parts) <= len(path) and path[: len(parts)] == parts
+
+
+@attrs.frozen
+class Recipient:
+    """Who receives a parcel: name, phone and address."""
+
+    name: str
+    phone: str
+    address: Address
+
+    def fingerprint(self) -> str:
+        """A stable digest of the normalised name, phone and address; equal for equivalent spellings."""
+        a = self.address
+        canonical = "\x1f".join(
+            [
+                normalise_text(self.name),
+                normalise_phone(self.phone),
+                *(normalise_text(p) for p in (a.country, a.province, a.city, a.district, a.street)),
+                normalise_text(a.postcode),
+            ]
+        )
+        return hashlib.blake2b(canonical.encode(), digest_size=12).hexdigest()
+
+    def missing_fields(self) -> list[str]:
+        """Blank fields that make the recipient unusable for shipping (``name``, ``phone``, address parts)."""
+        missing = [f"address.{name}" for name in self.address.missing_fields()]
+        if not normalise_text(self.name):
+            missing.insert(0, "name")
+        if len(normalise_phone(self.phone)) < 5:
+            missing.insert(1 if "name" in missing else 0, "phone")
+        return missing

@@ -1,0 +1,440 @@
+"""The Order aggregate: a customer order as omscore fulfils it.
+
+An order is created from one platform order at intake, or from several by a merge (合单). It owns its lines,
+recipient, memos, payment mode, holds and status; its status moves only through :data:`TRANSITIONS`. Every
+change bumps nothing by itself: the repository checks and advances :attr:`Order.version` when it stores the
+order (optimistic concurrency). Changes record :class:`~omscore.domain.events.DomainEvent` s that the unit of
+work moves to the outbox.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+import attrs
+
+from omscore.domain import events as ev
+from omscore.domain.address import Recipient
+from omscore.domain.errors import IllegalTransition, InvalidInput, InvalidMoney, InvalidQuantity
+from omscore.domain.identity import (
+    Channel,
+    ExternalOrderRef,
+    LineId,
+    LocationId,
+    OrderId,
+    ShipmentId,
+    SkuCode,
+)
+from omscore.domain.money import Money, total
+
+
+class OrderStatus(enum.StrEnum):
+    RECEIVED = "received"
+    """Taken in; not yet reviewed."""
+    HELD = "held"
+    """Waiting on one or more holds (review, stock, address …)."""
+    APPROVED = "approved"
+    """Reviewed and ready for merging and routing."""
+    MERGED = "merged"
+    """Absorbed into another order (合单); this one is no longer fulfilled by itself."""
+    ALLOCATED = "allocated"
+    """Routed: shipments planned and stock reserved."""
+    RELEASED = "released"
+    """Shipments sent to the locations that ship them."""
+    PARTIALLY_SHIPPED = "partially_shipped"
+    SHIPPED = "shipped"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+S = OrderStatus
+#: The legal status transitions. Anything else raises :class:`IllegalTransition`.
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.RECEIVED: frozenset({S.HELD, S.APPROVED, S.CANCELLED}),
+    S.HELD: frozenset({S.APPROVED, S.CANCELLED, S.RECEIVED}),
+    S.APPROVED: frozenset({S.HELD, S.MERGED, S.ALLOCATED, S.CANCELLED, S.RECEIVED}),
+    S.MERGED: frozenset({S.APPROVED, S.CANCELLED}),
+    S.ALLOCATED: frozenset({S.RELEASED, S.APPROVED, S.HELD, S.CANCELLED}),
+    S.RELEASED: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.APPROVED, S.CANCELLED}),
+    S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED}),
+    S.SHIPPED: frozenset({S.COMPLETED}),
+    S.COMPLETED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+#: Statuses in which the order holds (or may hold) stock reservations.
+RESERVING = frozenset({S.ALLOCATED, S.RELEASED, S.PARTIALLY_SHIPPED})
+#: Statuses in which nothing more happens to the order.
+FINAL = frozenset({S.COMPLETED, S.CANCELLED, S.MERGED})
+#: Statuses before the order is routed: content may still change (revision, merge, address).
+PRE_ROUTING = frozenset({S.RECEIVED, S.HELD, S.APPROVED})
+
+
+class PaymentMode(enum.StrEnum):
+    PREPAID = "prepaid"
+    COD = "cod"
+    """Cash on delivery (货到付款): the carrier collects the order total."""
+
+
+class HoldKind(enum.StrEnum):
+    """Why an order waits. ``OUT_OF_STOCK`` clears itself when stock arrives; the others need a person or rule."""
+
+    INCOMPLETE_ADDRESS = "incomplete_address"
+    COD_LIMIT = "cod_limit"
+    MEMO = "memo"
+    UNMAPPED_SKU = "unmapped_sku"
+    OUT_OF_STOCK = "out_of_stock"
+    NO_CARRIER = "no_carrier"
+    MANUAL = "manual"
+    RISK = "risk"
+
+
+@attrs.frozen
+class Hold:
+    """A typed reason an order cannot proceed, with a human explanation."""
+
+    kind: HoldKind
+    detail: str
+
+
+def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if type(value) is not int or value <= 0:
+        raise InvalidQuantity(attribute.name, value, "quantity must be a positive integer")
+
+
+@attrs.frozen
+class OrderLine:
+    """One line of an order.
+
+    Attributes:
+        id: unique within the order.
+        sku: the SKU shipped (kits are exploded at intake into one line per component).
+        quantity: units ordered.
+        amount: what the buyer paid for the line, after discounts.
+        unit_price: list price per unit (informational).
+        discount: discount on the line (informational; ``amount = unit_price × quantity − discount``).
+        origin: the platform order the line came from (write-back goes there).
+        listing_id: the platform listing ordered.
+        kit: the kit the line was exploded from, if any.
+        kit_instance: groups the component lines of one ordered kit line.
+        is_gift: added by a gift rule, or free on the platform.
+        presale_ship_date: for presale (预售) lines, the earliest date they can ship.
+    """
+
+    id: LineId
+    sku: SkuCode
+    quantity: int = attrs.field(validator=_positive)
+    amount: Money
+    origin: ExternalOrderRef
+    unit_price: Money | None = None
+    discount: Money | None = None
+    listing_id: str = ""
+    kit: str | None = None
+    kit_instance: str | None = None
+    is_gift: bool = False
+    presale_ship_date: date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.amount.minor < 0:
+            raise InvalidMoney("amount", self.amount.minor, "a line amount must not be negative")
+
+
+def _check_lines(lines: Sequence[OrderLine], currency: str) -> None:
+    if not lines:
+        raise InvalidInput("lines", [], "an order needs at least one line")
+    seen: set[str] = set()
+    for index, line in enumerate(lines):
+        if line.id in seen:
+            raise InvalidInput(f"lines.{index}.id", line.id, "duplicate line id")
+        seen.add(line.id)
+        if line.amount.currency != currency:
+            raise InvalidMoney(f"lines.{index}.amount.currency", line.amount.currency, f"order is in {currency}")
+
+
+@attrs.define(eq=False)
+class Order:
+    """The order aggregate. Identity equality; mutate only through its methods."""
+
+    id: OrderId
+    channel: Channel
+    refs: tuple[ExternalOrderRef, ...]
+    revision: int
+    placed_at: datetime
+    buyer_id: str
+    recipient: Recipient
+    lines: tuple[OrderLine, ...]
+    currency: str
+    shipping_fee: Money
+    payment: PaymentMode = PaymentMode.PREPAID
+    buyer_memo: str = ""
+    seller_memo: str = ""
+    priority: int = 0
+    pickup_location: LocationId | None = None
+    status: OrderStatus = OrderStatus.RECEIVED
+    holds: tuple[Hold, ...] = ()
+    merged_into: OrderId | None = None
+    merged_from: tuple[OrderId, ...] = ()
+    merge_key: str | None = None
+    shipment_ids: tuple[ShipmentId, ...] = ()
+    version: int = 0
+    events: list[ev.DomainEvent] = attrs.field(factory=list, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        _check_lines(self.lines, self.currency)
+        if self.shipping_fee.currency != self.currency:
+            raise InvalidMoney("shipping_fee.currency", self.shipping_fee.currency, f"order is in {self.currency}")
+        if self.shipping_fee.minor < 0:
+            raise InvalidMoney("shipping_fee", self.shipping_fee.minor, "must not be negative")
+        if not self.refs:
+            raise InvalidInput("refs", (), "an order keeps at least one platform order reference")
+
+    # --- construction -----------------------------------------------------------------------------------
+
+    @classmethod
+    def receive(
+        cls,
+        *,
+        id: OrderId,
+        ref: ExternalOrderRef,
+        revision: int,
+        placed_at: datetime,
+        buyer_id: str,
+        recipient: Recipient,
+        lines: Sequence[OrderLine],
+        currency: str,
+        shipping_fee: Money,
+        payment: PaymentMode = PaymentMode.PREPAID,
+        buyer_memo: str = "",
+        seller_memo: str = "",
+        priority: int = 0,
+        pickup_location: LocationId | None = None,
+    ) -> Order:
+        """Create an order taken in from one platform order."""
+        order = cls(
+            id=id,
+            channel=ref.channel,
+            refs=(ref,),
+            revision=revision,
+            placed_at=placed_at,
+            buyer_id=buyer_id,
+            recipient=recipient,
+            lines=tuple(lines),
+            currency=currency,
+            shipping_fee=shipping_fee,
+            payment=payment,
+            buyer_memo=buyer_memo,
+            seller_memo=seller_memo,
+            priority=priority,
+            pickup_location=pickup_location,
+        )
+        order.events.append(ev.OrderReceived(id, str(ref), revision))
+        return order
+
+    @classmethod
+    def merge(cls, id: OrderId, sources: Sequence[Order]) -> Order:
+        """Create the order that fulfils ``sources`` together, and mark each source as merged into it.
+
+        Sources are taken in id order so that the result does not depend on the order they are given in. The
+        merged order keeps every origin reference, every line (renumbered ``<source line>@<source id>``), the
+        sum of shipping fees, both memos, the highest priority and the earliest placement time.
+
+        Raises:
+            IllegalTransition: when a source is not approved.
+            InvalidInput: when sources differ in currency or payment mode, or fewer than two are given.
+        """
+        ordered = sorted(sources, key=lambda o: o.id)
+        if len(ordered) < 2:
+            raise InvalidInput("sources", [o.id for o in ordered], "a merge needs at least two orders")
+        first = ordered[0]
+        for source in ordered:
+            if source.status is not OrderStatus.APPROVED:
+                raise IllegalTransition("order", source.id, source.status, OrderStatus.MERGED)
+            if source.currency != first.currency:
+                raise InvalidInput("currency", source.currency, f"cannot merge with {first.currency}")
+            if source.payment is not first.payment:
+                raise InvalidInput("payment", source.payment, f"cannot merge with {first.payment}")
+        lines = tuple(
+            attrs.evolve(line, id=LineId(f"{line.id}@{source.id}")) for source in ordered for line in source.lines
+        )
+        merged = cls(
+            id=id,
+            channel=first.channel,
+            refs=tuple(ref for source in ordered for ref in source.refs),
+            revision=0,
+            placed_at=min(o.placed_at for o in ordered),
+            buyer_id=first.buyer_id,
+            recipient=first.recipient,
+            lines=lines,
+            currency=first.currency,
+            shipping_fee=total((o.shipping_fee for o in ordered), first.currency),
+            payment=first.payment,
+            buyer_memo=_join_memos(o.buyer_memo for o in ordered),
+            seller_memo=_join_memos(o.seller_memo for o in ordered),
+            priority=max(o.priority for o in ordered),
+            pickup_location=first.pickup_location,
+            status=OrderStatus.APPROVED,
+            merged_from=tuple(o.id for o in ordered),
+            merge_key=first.merge_key,
+        )
+        for source in ordered:
+            source._move(OrderStatus.MERGED)
+            source.merged_into = id
+        merged.events.append(ev.OrderMerged(id, tuple(o.id for o in ordered)))
+        return merged
+
+    # --- reading ----------------------------------------------------------------------------------------
+
+    @property
+    def total(self) -> Money:
+        """What the buyer pays: the line amounts plus the shipping fee."""
+        return total((line.amount for line in self.lines), self.currency) + self.shipping_fee
+
+    @property
+    def units(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def ref(self) -> ExternalOrderRef:
+        """The first origin reference (the only one unless the order is a merge)."""
+        return self.refs[0]
+
+    def line(self, line_id: str) -> OrderLine:
+        for line in self.lines:
+            if line.id == line_id:
+                return line
+        raise InvalidInput("line_id", line_id, f"order {self.id} has no such line")
+
+    def has_hold(self, kind: HoldKind) -> bool:
+        return any(h.kind is kind for h in self.holds)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL
+
+    # --- commands ---------------------------------------------------------------------------------------
+
+    def _move(self, to: OrderStatus) -> None:
+        if to not in TRANSITIONS[self.status]:
+            raise IllegalTransition("order", self.id, self.status, to)
+        self.status = to
+
+    def revise(
+        self,
+        *,
+        revision: int,
+        recipient: Recipient,
+        lines: Sequence[OrderLine],
+        shipping_fee: Money,
+        payment: PaymentMode,
+        buyer_memo: str,
+        seller_memo: str,
+        priority: int,
+    ) -> None:
+        """Replace the content with a newer platform revision and send the order back to review.
+
+        Raises:
+            IllegalTransition: when the order is already routed, merged or final (callers check
+                :data:`PRE_ROUTING` and decide what a late revision means).
+        """
+        if self.status not in PRE_ROUTING:
+            raise IllegalTransition("order", self.id, self.status, "revised")
+        _check_lines(lines, self.currency)
+        self.revision = revision
+        self.recipient = recipient
+        self.lines = tuple(lines)
+        self.shipping_fee = shipping_fee
+        self.payment = payment
+        self.buyer_memo = buyer_memo
+        self.seller_memo = seller_memo
+        self.priority = priority
+        self.holds = ()
+        if self.status is not OrderStatus.RECEIVED:
+            self._move(OrderStatus.RECEIVED)
+        self.events.append(ev.OrderRevised(self.id, str(self.ref), revision))
+
+    def approve(self, reason: str) -> None:
+        """Mark the order reviewed and ready. Only from received, or held with every hold released."""
+        if self.holds:
+            raise IllegalTransition("order", self.id, f"{self.status} with holds", OrderStatus.APPROVED)
+        self._move(OrderStatus.APPROVED)
+        self.events.append(ev.OrderApproved(self.id, reason))
+
+    def hold(self, hold: Hold) -> None:
+        """Add a hold (idempotent per kind) and move to held."""
+        if self.has_hold(hold.kind):
+            return
+        if self.status is not OrderStatus.HELD:
+            self._move(OrderStatus.HELD)
+        self.holds = (*self.holds, hold)
+        self.events.append(ev.OrderHeld(self.id, hold.kind, hold.detail))
+
+    def release_hold(self, kind: HoldKind) -> None:
+        """Remove the hold of ``kind`` if present. The order stays held until :meth:`approve` is called."""
+        if not self.has_hold(kind):
+            return
+        self.holds = tuple(h for h in self.holds if h.kind is not kind)
+        self.events.append(ev.HoldReleased(self.id, kind))
+
+    def set_merge_key(self, key: str | None) -> None:
+        self.merge_key = key
+
+    def allocate(self, shipment_ids: Iterable[ShipmentId]) -> None:
+        """Record that shipments were planned and stock reserved."""
+        ids = tuple(shipment_ids)
+        if not ids:
+            raise InvalidInput("shipment_ids", ids, "an allocation needs at least one shipment")
+        self._move(OrderStatus.ALLOCATED)
+        self.shipment_ids = ids
+        self.events.append(ev.OrderAllocated(self.id, ids))
+
+    def deallocate(self, reason: str) -> None:
+        """Undo routing (the caller releases reservations and cancels shipments) so the order can be re-planned."""
+        self._move(OrderStatus.APPROVED)
+        self.shipment_ids = ()
+        self.events.append(ev.OrderDeallocated(self.id, reason))
+
+    def release(self) -> None:
+        self._move(OrderStatus.RELEASED)
+        self.events.append(ev.OrderReleased(self.id))
+
+    def record_shipped(self, complete: bool) -> None:
+        """Record that one shipment left; ``complete`` when it was the last open one."""
+        target = OrderStatus.SHIPPED if complete else OrderStatus.PARTIALLY_SHIPPED
+        if self.status is not target:
+            self._move(target)
+        self.events.append(ev.OrderShipped(self.id, complete))
+
+    def complete(self) -> None:
+        self._move(OrderStatus.COMPLETED)
+        self.events.append(ev.OrderCompleted(self.id))
+
+    def cancel(self, reason: str) -> None:
+        self._move(OrderStatus.CANCELLED)
+        self.holds = ()
+        self.events.append(ev.OrderCancelled(self.id, reason))
+
+    def unmerge_source(self) -> None:
+        """Bring back a source order of a merge that was undone: it is approved again, as before the merge."""
+        self._move(OrderStatus.APPROVED)
+        self.merged_into = None
+
+    def change_recipient(self, recipient: Recipient) -> None:
+        """Change where the order goes. Callers re-plan routing for allocated or released orders."""
+        if self.status in FINAL or self.status in {OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED}:
+            raise IllegalTransition("order", self.id, self.status, "address change")
+        self.recipient = recipient
+        self.events.append(ev.AddressChanged(self.id, recipient.fingerprint()))
+
+    def pull_events(self) -> list[ev.DomainEvent]:
+        """Hand over the recorded events (the unit of work calls this when it commits)."""
+        pulled, self.events = self.events, []
+        return pulled
+
+
+def _join_memos(memos: Iterable[str]) -> str:
+    seen: list[str] = []
+    for memo in memos:
+        if memo and memo not in seen:
+            seen.append(memo)
+    return " | ".join(seen)

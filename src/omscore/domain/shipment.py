@@ -1,0 +1,179 @@
+"""The Shipment aggregate (fulfilment order): what one location sends in one parcel group."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+
+import attrs
+
+from omscore.domain import events as ev
+from omscore.domain.errors import IllegalTransition, InvalidInput, InvalidQuantity
+from omscore.domain.identity import (
+    CarrierId,
+    ExternalOrderRef,
+    LineId,
+    LocationId,
+    OrderId,
+    ShipmentId,
+    SkuCode,
+)
+from omscore.domain.money import Money, total
+
+
+class ShipmentStatus(enum.StrEnum):
+    PLANNED = "planned"
+    """Routed and reserved; not yet sent to the location."""
+    RELEASED = "released"
+    """Sent to the location's system (WMS, 3PL, store, supplier)."""
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    """Withdrawn before release."""
+    INTERCEPTED = "intercepted"
+    """Withdrawn after release through the fulfilment gateway."""
+
+
+_T = ShipmentStatus
+TRANSITIONS: dict[ShipmentStatus, frozenset[ShipmentStatus]] = {
+    _T.PLANNED: frozenset({_T.RELEASED, _T.CANCELLED}),
+    _T.RELEASED: frozenset({_T.SHIPPED, _T.INTERCEPTED}),
+    _T.SHIPPED: frozenset({_T.DELIVERED}),
+    _T.DELIVERED: frozenset(),
+    _T.CANCELLED: frozenset(),
+    _T.INTERCEPTED: frozenset(),
+}
+#: Shipments whose stock is still reserved.
+OPEN = frozenset({_T.PLANNED, _T.RELEASED})
+
+
+def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if type(value) is not int or value <= 0:
+        raise InvalidQuantity(attribute.name, value, "quantity must be a positive integer")
+
+
+@attrs.frozen
+class ShipmentLine:
+    """Part (or all) of one order line, with its exactly apportioned share of the line amount."""
+
+    line_id: LineId
+    sku: SkuCode
+    quantity: int = attrs.field(validator=_positive)
+    amount: Money
+    origin: ExternalOrderRef
+
+
+@attrs.define(eq=False)
+class Shipment:
+    """A shipment from one location. Identity equality; mutate only through its methods."""
+
+    id: ShipmentId
+    order_id: OrderId
+    location: LocationId
+    lines: tuple[ShipmentLine, ...]
+    shipping_fee: Money
+    carrier: CarrierId | None = None
+    carrier_reason: str = ""
+    tracking_number: str | None = None
+    status: ShipmentStatus = ShipmentStatus.PLANNED
+    written_back: frozenset[ExternalOrderRef] = frozenset()
+    version: int = 0
+    events: list[ev.DomainEvent] = attrs.field(factory=list, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.lines:
+            raise InvalidInput("lines", (), "a shipment needs at least one line")
+
+    @classmethod
+    def plan(
+        cls,
+        *,
+        id: ShipmentId,
+        order_id: OrderId,
+        location: LocationId,
+        lines: Sequence[ShipmentLine],
+        shipping_fee: Money,
+        carrier: CarrierId | None = None,
+        carrier_reason: str = "",
+    ) -> Shipment:
+        shipment = cls(
+            id=id,
+            order_id=order_id,
+            location=location,
+            lines=tuple(lines),
+            shipping_fee=shipping_fee,
+            carrier=carrier,
+            carrier_reason=carrier_reason,
+        )
+        shipment.events.append(ev.ShipmentPlanned(id, order_id, location))
+        return shipment
+
+    @property
+    def amount(self) -> Money:
+        """Line amounts plus the shipment's share of the shipping fee."""
+        return total((line.amount for line in self.lines), self.shipping_fee.currency) + self.shipping_fee
+
+    @property
+    def units(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def origins(self) -> tuple[ExternalOrderRef, ...]:
+        """The platform orders whose lines this shipment carries, sorted, each once."""
+        return tuple(sorted({line.origin for line in self.lines}))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
+
+    def _move(self, to: ShipmentStatus) -> None:
+        if to not in TRANSITIONS[self.status]:
+            raise IllegalTransition("shipment", self.id, self.status, to)
+        self.status = to
+
+    def assign_carrier(self, carrier: CarrierId | None, reason: str) -> None:
+        if self.status is not ShipmentStatus.PLANNED:
+            raise IllegalTransition("shipment", self.id, self.status, "carrier change")
+        self.carrier = carrier
+        self.carrier_reason = reason
+
+    def release(self) -> None:
+        if self.carrier is None:
+            raise IllegalTransition("shipment", self.id, "without carrier", ShipmentStatus.RELEASED)
+        self._move(ShipmentStatus.RELEASED)
+        self.events.append(ev.ShipmentReleased(self.id, self.carrier))
+
+    def confirm_shipped(self, carrier: CarrierId, tracking_number: str) -> bool:
+        """Record the location's confirmation. Returns ``False`` (and changes nothing) for a repeat."""
+        if self.status is ShipmentStatus.SHIPPED and self.tracking_number == tracking_number:
+            return False
+        if not tracking_number.strip():
+            raise InvalidInput("tracking_number", tracking_number, "must not be blank")
+        self._move(ShipmentStatus.SHIPPED)
+        self.carrier = carrier
+        self.tracking_number = tracking_number
+        self.events.append(ev.ShipmentShipped(self.id, carrier, tracking_number))
+        return True
+
+    def confirm_delivered(self) -> None:
+        self._move(ShipmentStatus.DELIVERED)
+
+    def cancel(self) -> None:
+        """Withdraw a planned shipment, or mark a released one intercepted."""
+        intercepted = self.status is ShipmentStatus.RELEASED
+        self._move(ShipmentStatus.INTERCEPTED if intercepted else ShipmentStatus.CANCELLED)
+        self.events.append(ev.ShipmentCancelled(self.id, intercepted))
+
+    def mark_written_back(self, ref: ExternalOrderRef) -> bool:
+        """Record that tracking reached ``ref``'s platform. Returns ``False`` for a repeat."""
+        if ref in self.written_back:
+            return False
+        if self.tracking_number is None:
+            raise IllegalTransition("shipment", self.id, self.status, "tracking write-back")
+        self.written_back = self.written_back | {ref}
+        self.events.append(ev.TrackingWrittenBack(self.id, str(ref), self.tracking_number))
+        return True
+
+    def pull_events(self) -> list[ev.DomainEvent]:
+        pulled, self.events = self.events, []
+        return pulled
