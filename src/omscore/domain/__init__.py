@@ -49,6 +49,7 @@ from omscore.domain.inventory import (
 from omscore.domain.money import Money, allocate
 from omscore.domain.network import Carrier, Location, LocationKind, Network
 from omscore.domain.order import Hold, HoldKind, Order, OrderLine, OrderStatus, PaymentMode
+from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus
 from omscore.domain.shipment import Shipment, ShipmentLine, ShipmentStatus
 
 __all__ = [
@@ -88,6 +89,9 @@ __all__ = [
     "OrderStatus",
     "PaymentMode",
     "PersistenceError",
+    "PlatformLine",
+    "PlatformOrder",
+    "PlatformStatus",
     "Recipient",
     "Reservation",
     "ReservationLine",
