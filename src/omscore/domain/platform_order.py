@@ -1,7 +1,8 @@
 """The canonical platform order: what intake receives, after boundary validation, before listing mapping.
 
 Every platform adapter turns its own payload into this shape (the JSON form is documented in
-``docs/formats.md``). Intake maps each line's listing to a SKU or kit and builds an :class:`~omscore.domain.order.Order`.
+``docs/formats.md``). Intake maps each line's listing to a SKU or kit and builds an
+:class:`~omscore.domain.order.Order`.
 """
 
 from __future__ import annotations
