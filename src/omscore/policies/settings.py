@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -10,7 +11,7 @@ from omscore.domain.errors import InvalidConfiguration
 from omscore.domain.identity import Channel
 
 
-def _non_negative(instance: object, attribute: attrs.Attribute[int | None], value: int | None) -> None:
+def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
     if value is not None and value < 0:
         raise InvalidConfiguration(attribute.name, value, "must not be negative")
 
