@@ -172,3 +172,14 @@ class TrackingWrittenBack(DomainEvent):
     shipment_id: str
     ref: str
     tracking_number: str
+
+
+@attrs.frozen
+class DecisionMade(DomainEvent):
+    """A policy decided something about an order; kept so the decision can be explained later."""
+
+    name: ClassVar[str] = "order.decision"
+    order_id: str
+    policy: str
+    summary: str
+    steps: tuple[str, ...]

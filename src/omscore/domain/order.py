@@ -426,6 +426,10 @@ class Order:
         self.recipient = recipient
         self.events.append(ev.AddressChanged(self.id, recipient.fingerprint()))
 
+    def record_decision(self, policy: str, summary: str, steps: Iterable[str] = ()) -> None:
+        """Keep a policy's explanation with the order's events (for ``omscore explain``)."""
+        self.events.append(ev.DecisionMade(self.id, policy, summary, tuple(steps)))
+
     def pull_events(self) -> list[ev.DomainEvent]:
         """Hand over the recorded events (the unit of work calls this when it commits)."""
         pulled, self.events = self.events, []

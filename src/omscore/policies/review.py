@@ -1,0 +1,129 @@
+"""审单: order review as an ordered set of rules, each either passing the order or holding it with a reason.
+
+A host adds its own rules by implementing :class:`ReviewRule`; :func:`default_rules` builds the shipped set
+from :class:`~omscore.policies.settings.ReviewSettings`. Every rule runs (holds accumulate) so a person sees
+all the reasons an order waits at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import attrs
+
+from omscore.domain.catalog import Catalog
+from omscore.domain.order import Hold, HoldKind, Order, PaymentMode
+from omscore.policies.explain import Explanation
+from omscore.policies.settings import ReviewSettings
+
+
+class ReviewRule(Protocol):
+    """One review check."""
+
+    @property
+    def name(self) -> str: ...
+
+    def check(self, order: Order, catalog: Catalog) -> Hold | None:
+        """The hold this rule puts on ``order``, or ``None`` when it passes."""
+        ...
+
+
+@attrs.frozen
+class IncompleteAddress:
+    """Hold orders whose recipient lacks a name, a usable phone or an address part a carrier needs."""
+
+    name: str = "incomplete_address"
+
+    def check(self, order: Order, catalog: Catalog) -> Hold | None:
+        missing = order.recipient.missing_fields()
+        if missing:
+            return Hold(HoldKind.INCOMPLETE_ADDRESS, f"recipient is missing {', '.join(missing)}")
+        return None
+
+
+@attrs.frozen
+class CodLimit:
+    """Hold cash-on-delivery orders above a total (risk of refusal at the door)."""
+
+    limit_minor: int
+    name: str = "cod_limit"
+
+    def check(self, order: Order, catalog: Catalog) -> Hold | None:
+        if order.payment is PaymentMode.COD and order.total.minor > self.limit_minor:
+            return Hold(HoldKind.COD_LIMIT, f"COD total {order.total} is above the limit of {self.limit_minor} minor")
+        return None
+
+
+@attrs.frozen
+class MemoPresent:
+    """Hold orders that carry a buyer or seller memo, which may ask for something the rules cannot see."""
+
+    buyer: bool = True
+    seller: bool = True
+    name: str = "memo"
+
+    def check(self, order: Order, catalog: Catalog) -> Hold | None:
+        which = [
+            label
+            for label, enabled, memo in (
+                ("buyer", self.buyer, order.buyer_memo),
+                ("seller", self.seller, order.seller_memo),
+            )
+            if enabled and memo.strip()
+        ]
+        if which:
+            return Hold(HoldKind.MEMO, f"{' and '.join(which)} memo present")
+        return None
+
+
+@attrs.frozen
+class UnmappedSku:
+    """Hold orders with a line whose listing maps to no SKU, or to a SKU missing from the catalog."""
+
+    name: str = "unmapped_sku"
+
+    def check(self, order: Order, catalog: Catalog) -> Hold | None:
+        unmapped = sorted(
+            line.listing_id or line.id for line in order.lines if not line.sku or catalog.sku(line.sku) is None
+        )
+        if unmapped:
+            return Hold(HoldKind.UNMAPPED_SKU, f"listing(s) {', '.join(unmapped)} map to no known SKU")
+        return None
+
+
+def default_rules(settings: ReviewSettings) -> tuple[ReviewRule, ...]:
+    """The shipped rules in their fixed order: address, unmapped SKU, COD limit, memo."""
+    rules: list[ReviewRule] = [IncompleteAddress(), UnmappedSku()]
+    if settings.cod_limit_minor is not None:
+        rules.append(CodLimit(settings.cod_limit_minor))
+    if settings.hold_on_buyer_memo or settings.hold_on_seller_memo:
+        rules.append(MemoPresent(settings.hold_on_buyer_memo, settings.hold_on_seller_memo))
+    return tuple(rules)
+
+
+@attrs.frozen
+class ReviewDecision:
+    """Approve (no holds) or hold with every reason found."""
+
+    holds: tuple[Hold, ...]
+    explanation: Explanation
+
+    @property
+    def approved(self) -> bool:
+        return not self.holds
+
+
+def review(order: Order, catalog: Catalog, rules: Sequence[ReviewRule]) -> ReviewDecision:
+    """Run every rule over ``order`` and collect the holds."""
+    holds: list[Hold] = []
+    steps: list[str] = []
+    for rule in rules:
+        hold = rule.check(order, catalog)
+        if hold is None:
+            steps.append(f"{rule.name}: pass")
+        else:
+            holds.append(hold)
+            steps.append(f"{rule.name}: hold ({hold.detail})")
+    summary = "approved: every rule passed" if not holds else f"held by {len(holds)} rule(s)"
+    return ReviewDecision(tuple(holds), Explanation("review", summary, tuple(steps)))
