@@ -116,6 +116,7 @@ class OrderLine:
         discount: discount on the line (informational; ``amount = unit_price × quantity − discount``).
         origin: the platform order the line came from (write-back goes there).
         listing_id: the platform listing ordered.
+        origin_line_id: the platform's id of the line this one came from (kits and merges renumber ``id``).
         kit: the kit the line was exploded from, if any.
         kit_instance: groups the component lines of one ordered kit line.
         is_gift: added by a gift rule, or free on the platform.
@@ -130,6 +131,7 @@ class OrderLine:
     unit_price: Money | None = None
     discount: Money | None = None
     listing_id: str = ""
+    origin_line_id: str = ""
     kit: str | None = None
     kit_instance: str | None = None
     is_gift: bool = False

@@ -1,0 +1,105 @@
+"""Routing with atomic reservation: plan, draft shipments, pick carriers, reserve all or nothing."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from omscore.app.context import Context
+from omscore.app.retry import in_unit_of_work
+from omscore.domain.identity import OrderId, ShipmentId
+from omscore.domain.inventory import ReservationLine
+from omscore.domain.order import Hold, HoldKind, Order, OrderStatus
+from omscore.domain.shipment import Shipment, ShipmentStatus
+from omscore.policies.explain import Explanation
+from omscore.policies.shipments import draft_shipments
+from omscore.ports.unit_of_work import UnitOfWork
+
+
+class RoutingStatus(enum.StrEnum):
+    ALLOCATED = "allocated"
+    OUT_OF_STOCK = "out_of_stock"
+    NO_CARRIER = "no_carrier"
+    SKIPPED = "skipped"
+    """The order was not waiting for routing."""
+
+
+@attrs.frozen
+class RoutingResult:
+    status: RoutingStatus
+    order_id: OrderId
+    shipment_ids: tuple[ShipmentId, ...] = ()
+    explanations: tuple[Explanation, ...] = ()
+
+
+def route_order(ctx: Context, order_id: OrderId) -> RoutingResult:
+    """Route an approved order: reserve its stock and plan its shipments, or hold it with the reason."""
+    return in_unit_of_work(ctx.uow, lambda uow: route_in(ctx, uow, order_id), ctx.max_attempts)
+
+
+def route_in(ctx: Context, uow: UnitOfWork, order_id: OrderId) -> RoutingResult:
+    order = uow.orders.get(order_id)
+    if order is None or order.status is not OrderStatus.APPROVED:
+        return RoutingResult(RoutingStatus.SKIPPED, order_id)
+    network = uow.network.load()
+    catalog = uow.catalog.load()
+    skus = sorted({line.sku for line in order.lines})
+    levels = uow.inventory.levels([(loc, sku) for loc in sorted(network.locations) for sku in skus])
+    available = {key: level.available for key, level in levels.items() if level.available > 0}
+    decision = ctx.policies.router.route(order, network, available, ctx.settings.routing_for(order.channel))
+    explanations = [decision.explanation]
+    order.record_decision("routing", decision.explanation.summary, decision.explanation.steps)
+    if not decision.complete:
+        order.hold(Hold(HoldKind.OUT_OF_STOCK, decision.explanation.summary))
+        uow.orders.save(order)
+        return RoutingResult(RoutingStatus.OUT_OF_STOCK, order.id, (), tuple(explanations))
+
+    shipments: list[Shipment] = []
+    for draft in draft_shipments(order, decision.allocations):
+        choice = ctx.policies.carrier.select(order, draft.location, draft.lines, network, catalog)
+        explanations.append(choice.explanation)
+        order.record_decision("carrier", f"{draft.location}: {choice.explanation.summary}", choice.explanation.steps)
+        if choice.carrier is None:
+            order.hold(Hold(HoldKind.NO_CARRIER, f"no carrier for the parcel from {draft.location}"))
+            uow.orders.save(order)
+            return RoutingResult(RoutingStatus.NO_CARRIER, order.id, (), tuple(explanations))
+        shipments.append(
+            Shipment.plan(
+                id=ShipmentId(ctx.ids.next_id("S")),
+                order_id=order.id,
+                location=draft.location,
+                lines=draft.lines,
+                shipping_fee=draft.shipping_fee,
+                carrier=choice.carrier,
+                carrier_reason=choice.explanation.summary,
+            )
+        )
+    lines = [
+        ReservationLine(shipment.location, line.sku, line.quantity, shipment.id)
+        for shipment in shipments
+        for line in shipment.lines
+    ]
+    outcome = uow.inventory.reserve(order.id, lines)
+    if not outcome.ok:
+        short = ", ".join(f"{s.sku}@{s.location} {s.requested}>{s.available}" for s in outcome.shortages)
+        order.hold(Hold(HoldKind.OUT_OF_STOCK, f"stock moved while planning: {short}"))
+        uow.orders.save(order)
+        return RoutingResult(RoutingStatus.OUT_OF_STOCK, order.id, (), tuple(explanations))
+    order.allocate(s.id for s in shipments)
+    uow.orders.save(order)
+    for shipment in shipments:
+        uow.shipments.add(shipment)
+    return RoutingResult(RoutingStatus.ALLOCATED, order.id, tuple(s.id for s in shipments), tuple(explanations))
+
+
+def deallocate_in(uow: UnitOfWork, order: Order, reason: str) -> None:
+    """Undo the routing of an allocated (not released) order: release its stock, withdraw its shipments,
+    and store it approved again."""
+    for shipment in uow.shipments.for_order(order.id):
+        if shipment.status is ShipmentStatus.PLANNED:
+            shipment.cancel()
+            uow.shipments.save(shipment)
+    uow.inventory.release(order.id)
+    order.deallocate(reason)
+    uow.orders.save(order)

@@ -1,0 +1,223 @@
+"""Independent checks of DESIGN.md §5's invariants over a whole store.
+
+The audit re-derives every figure from the stored orders, shipments and reservations rather than trusting
+any counter kept by the pipeline, so a bug in the pipeline shows up here instead of hiding in its own
+bookkeeping. The demo, the CLI and the property tests all end with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from omscore.domain.identity import ExternalOrderRef, OrderId
+from omscore.domain.inventory import StockKey
+from omscore.domain.order import RESERVING, Order, OrderStatus
+from omscore.domain.shipment import Shipment, ShipmentStatus
+from omscore.ports.unit_of_work import UnitOfWork
+
+#: Shipments that still count towards their order's accounting (re-planned ones are ``CANCELLED``).
+_COUNTED = frozenset(
+    {
+        ShipmentStatus.PLANNED,
+        ShipmentStatus.RELEASED,
+        ShipmentStatus.SHIPPED,
+        ShipmentStatus.DELIVERED,
+        ShipmentStatus.INTERCEPTED,
+    }
+)
+_LIMIT = 20
+
+
+@attrs.frozen
+class AuditReport:
+    """What the audit found; every count is zero in a healthy store.
+
+    Attributes:
+        orders: orders stored (merged sources included).
+        oversold_units: units promised (open shipments) or shipped beyond what the location had.
+        reservation_mismatch_units: reserved units that differ from what open shipments need.
+        leaked_units: units still reserved for orders that are cancelled, completed or merged.
+        negative_available: (location, SKU) pairs whose available stock is below zero.
+        lost_orders: expected platform orders that are not stored.
+        duplicate_orders: platform orders stored more than once.
+        quantity_drift_units: ordered units not accounted for exactly once by shipments or merges.
+        money_drift_minor: absolute difference between order totals and their shipments' or sources' amounts.
+        problems: the first few findings, for people.
+    """
+
+    orders: int = 0
+    oversold_units: int = 0
+    reservation_mismatch_units: int = 0
+    leaked_units: int = 0
+    negative_available: int = 0
+    lost_orders: int = 0
+    duplicate_orders: int = 0
+    quantity_drift_units: int = 0
+    money_drift_minor: int = 0
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not any(
+            (
+                self.oversold_units,
+                self.reservation_mismatch_units,
+                self.leaked_units,
+                self.negative_available,
+                self.lost_orders,
+                self.duplicate_orders,
+                self.quantity_drift_units,
+                self.money_drift_minor,
+            )
+        )
+
+
+def audit(
+    uow: UnitOfWork,
+    expected_refs: Iterable[ExternalOrderRef] = (),
+    supplied: Mapping[StockKey, int] | None = None,
+) -> AuditReport:
+    """Check the store behind ``uow``.
+
+    Args:
+        uow: an open unit of work (read only; nothing is written).
+        expected_refs: platform orders the caller knows were acknowledged; each must be stored.
+        supplied: units ever put into each (location, SKU) (initial stock + receipts + adjustments), when the
+            caller keeps that ledger; shipped plus promised units must not exceed it.
+    """
+    problems: list[str] = []
+    orders: dict[OrderId, Order] = {}
+    for status in OrderStatus:
+        for order_id in uow.orders.ids_with_status(status):
+            order = uow.orders.get(order_id)
+            if order is not None:
+                orders[order.id] = order
+    shipments = {order_id: uow.shipments.for_order(order_id) for order_id in orders}
+
+    lost = 0
+    for ref in sorted(set(expected_refs)):
+        if uow.orders.get_by_ref(ref) is None:
+            lost += 1
+            _note(problems, f"lost: {ref}")
+
+    per_ref: dict[ExternalOrderRef, list[OrderId]] = {}
+    for order in orders.values():
+        if not order.merged_from:
+            for ref in order.refs:
+                per_ref.setdefault(ref, []).append(order.id)
+    duplicates = 0
+    for ref, ids in sorted(per_ref.items()):
+        if len(ids) > 1:
+            duplicates += len(ids) - 1
+            _note(problems, f"duplicate: {ref} stored as {', '.join(sorted(ids))}")
+
+    quantity_drift, money_drift = 0, 0
+    promised: dict[StockKey, int] = {}
+    shipped: dict[StockKey, int] = {}
+    for order in orders.values():
+        q, m = _conservation(order, orders, shipments[order.id], problems)
+        quantity_drift += q
+        money_drift += m
+        for shipment in shipments[order.id]:
+            for line in shipment.lines:
+                key = (shipment.location, line.sku)
+                if shipment.is_open:
+                    promised[key] = promised.get(key, 0) + line.quantity
+                elif shipment.status in {ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED}:
+                    shipped[key] = shipped.get(key, 0) + line.quantity
+
+    leaked, mismatch = 0, 0
+    reserved_by_key: dict[StockKey, int] = {}
+    for reservation_key in uow.inventory.reservation_keys():
+        reservation = uow.inventory.reservation(reservation_key)
+        if reservation is None:
+            continue
+        owner = orders.get(OrderId(reservation_key))
+        for held in reservation.lines:
+            stock_key = (held.location, held.sku)
+            reserved_by_key[stock_key] = reserved_by_key.get(stock_key, 0) + held.quantity
+        if owner is None or owner.status not in RESERVING:
+            leaked += reservation.units
+            state = owner.status if owner else "no order"
+            _note(problems, f"leak: {reservation.units} unit(s) reserved for {reservation_key} ({state})")
+
+    oversold, negative = 0, 0
+    seen: set[StockKey] = set()
+    for level in uow.inventory.all_levels():
+        key = (level.location, level.sku)
+        seen.add(key)
+        if level.available < 0:
+            negative += 1
+            _note(problems, f"negative available at {key}: {level.available}")
+        need = promised.get(key, 0)
+        if need != level.reserved or need != reserved_by_key.get(key, 0):
+            mismatch += abs(need - level.reserved)
+            _note(problems, f"reserved {level.reserved} at {key} but open shipments need {need}")
+        oversold += max(0, need - (level.on_hand - level.safety))
+        if supplied is not None:
+            oversold += max(0, shipped.get(key, 0) + need - supplied.get(key, 0))
+    for key in sorted(set(promised) - seen):
+        oversold += promised[key]
+        _note(problems, f"{promised[key]} unit(s) promised at {key}, where no stock is recorded")
+    return AuditReport(
+        orders=len(orders),
+        oversold_units=oversold,
+        reservation_mismatch_units=mismatch,
+        leaked_units=leaked,
+        negative_available=negative,
+        lost_orders=lost,
+        duplicate_orders=duplicates,
+        quantity_drift_units=quantity_drift,
+        money_drift_minor=money_drift,
+        problems=tuple(problems),
+    )
+
+
+def _conservation(
+    order: Order, orders: Mapping[OrderId, Order], shipments: list[Shipment], problems: list[str]
+) -> tuple[int, int]:
+    """Quantity and money drift of one order against its shipments (or, for a merge, its sources)."""
+    quantity_drift, money_drift = 0, 0
+    if order.merged_from:
+        sources = [orders[s] for s in order.merged_from if s in orders]
+        units = sum(s.units for s in sources)
+        money = sum(s.total.minor for s in sources)
+        if units != order.units or money != order.total.minor:
+            quantity_drift += abs(units - order.units)
+            money_drift += abs(money - order.total.minor)
+            _note(problems, f"merge {order.id}: sources {units} units/{money} vs {order.units}/{order.total.minor}")
+    if order.status in {OrderStatus.MERGED, *_PRE} or (
+        order.status is OrderStatus.CANCELLED and not _counted(shipments)
+    ):
+        return quantity_drift, money_drift
+    counted = _counted(shipments)
+    by_line: dict[str, int] = {}
+    amount = 0
+    for shipment in counted:
+        amount += shipment.amount.minor
+        for part in shipment.lines:
+            by_line[part.line_id] = by_line.get(part.line_id, 0) + part.quantity
+    for line in order.lines:
+        drift = abs(by_line.pop(line.id, 0) - line.quantity)
+        if drift:
+            quantity_drift += drift
+            _note(problems, f"order {order.id} line {line.id}: shipments carry a different quantity")
+    quantity_drift += sum(by_line.values())
+    if amount != order.total.minor:
+        money_drift += abs(amount - order.total.minor)
+        _note(problems, f"order {order.id}: shipments sum to {amount}, order total {order.total.minor}")
+    return quantity_drift, money_drift
+
+
+_PRE = frozenset({OrderStatus.RECEIVED, OrderStatus.HELD, OrderStatus.APPROVED})
+
+
+def _counted(shipments: list[Shipment]) -> list[Shipment]:
+    return [s for s in shipments if s.status in _COUNTED]
+
+
+def _note(problems: list[str], text: str) -> None:
+    if len(problems) < _LIMIT:
+        problems.append(text)

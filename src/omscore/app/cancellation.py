@@ -1,0 +1,105 @@
+"""Cancellation: release what the order holds, intercept what was released, or say it is too late."""
+
+from __future__ import annotations
+
+import attrs
+
+from omscore.app.allocation import deallocate_in
+from omscore.app.context import Context
+from omscore.app.merging import unmerge_in
+from omscore.app.retry import in_unit_of_work
+from omscore.domain.identity import OrderId, ShipmentId
+from omscore.domain.order import PRE_ROUTING, Order, OrderStatus
+from omscore.domain.shipment import ShipmentStatus
+from omscore.ports.fulfilment import InterceptResult
+from omscore.ports.unit_of_work import UnitOfWork
+
+
+@attrs.frozen
+class CancelResult:
+    """``cancelled`` when the whole order is cancelled; otherwise ``detail`` says why not.
+
+    Attributes:
+        intercepted: released shipments stopped at their location.
+        too_late: released shipments that had already left (after-sales takes over).
+    """
+
+    order_id: OrderId
+    cancelled: bool
+    detail: str
+    intercepted: tuple[ShipmentId, ...] = ()
+    too_late: tuple[ShipmentId, ...] = ()
+
+
+def cancel_order(ctx: Context, order_id: OrderId, reason: str) -> CancelResult:
+    """Cancel an order wherever it is in the pipeline, as far as that is still possible. Idempotent."""
+
+    def work(uow: UnitOfWork) -> CancelResult:
+        order = uow.orders.get(order_id)
+        if order is None:
+            return CancelResult(order_id, False, "no such order")
+        return cancel_in(ctx, uow, order, reason)
+
+    return in_unit_of_work(ctx.uow, work, ctx.max_attempts)
+
+
+def cancel_in(ctx: Context, uow: UnitOfWork, order: Order, reason: str) -> CancelResult:
+    if order.status is OrderStatus.CANCELLED:
+        return CancelResult(order.id, True, "already cancelled")
+    if order.status in PRE_ROUTING:
+        order.cancel(reason)
+        uow.orders.save(order)
+        return CancelResult(order.id, True, f"cancelled before routing: {reason}")
+    if order.status is OrderStatus.ALLOCATED:
+        deallocate_in(uow, order, f"cancelling: {reason}")
+        order.cancel(reason)
+        uow.orders.save(order)
+        return CancelResult(order.id, True, f"reservation released: {reason}")
+    if order.status is OrderStatus.MERGED:
+        return _cancel_merged_source(ctx, uow, order, reason)
+    if order.status is OrderStatus.RELEASED:
+        return _intercept(ctx, uow, order, reason)
+    return CancelResult(order.id, False, f"too late: the order is {order.status}")
+
+
+def _intercept(ctx: Context, uow: UnitOfWork, order: Order, reason: str) -> CancelResult:
+    intercepted: list[ShipmentId] = []
+    too_late: list[ShipmentId] = []
+    for shipment in uow.shipments.for_order(order.id):
+        if shipment.status is ShipmentStatus.RELEASED:
+            if ctx.fulfilment.intercept(shipment) is InterceptResult.INTERCEPTED:
+                shipment.cancel()
+                uow.shipments.save(shipment)
+                uow.inventory.release(order.id, shipment.id)
+                intercepted.append(shipment.id)
+            else:
+                too_late.append(shipment.id)
+        elif shipment.status is ShipmentStatus.PLANNED:
+            shipment.cancel()
+            uow.shipments.save(shipment)
+            uow.inventory.release(order.id, shipment.id)
+            intercepted.append(shipment.id)
+    if too_late:
+        return CancelResult(
+            order.id,
+            False,
+            f"{len(too_late)} shipment(s) already left; {len(intercepted)} intercepted",
+            tuple(intercepted),
+            tuple(too_late),
+        )
+    order.cancel(reason)
+    uow.orders.save(order)
+    return CancelResult(order.id, True, f"intercepted {len(intercepted)} shipment(s): {reason}", tuple(intercepted))
+
+
+def _cancel_merged_source(ctx: Context, uow: UnitOfWork, source: Order, reason: str) -> CancelResult:
+    merged = uow.orders.get(source.merged_into) if source.merged_into else None
+    if merged is None or merged.status not in {OrderStatus.APPROVED, OrderStatus.ALLOCATED, OrderStatus.HELD}:
+        status = merged.status if merged else "missing"
+        return CancelResult(source.id, False, f"too late: merged order is {status}")
+    unmerge_in(uow, merged, f"source {source.id} cancelled")
+    restored = uow.orders.get(source.id)
+    assert restored is not None
+    restored.cancel(reason)
+    uow.orders.save(restored)
+    return CancelResult(source.id, True, f"taken out of merged order {merged.id} and cancelled: {reason}")

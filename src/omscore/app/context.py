@@ -1,0 +1,46 @@
+"""What every use case needs: the ports and the policies, passed explicitly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from omscore.policies.carrier import CarrierSelector, FirstEligibleCarrier
+from omscore.policies.review import ReviewRule, default_rules
+from omscore.policies.routing import PriorityRouter, Router
+from omscore.policies.settings import PipelineSettings, ReviewSettings
+from omscore.ports.channel import ChannelGateway
+from omscore.ports.clock import Clock
+from omscore.ports.fulfilment import FulfilmentGateway
+from omscore.ports.ids import IdGenerator
+from omscore.ports.unit_of_work import UnitOfWorkFactory
+
+
+@attrs.frozen
+class Policies:
+    """The decision-makers of the pipeline. Replace any of them to change how omscore decides.
+
+    Attributes:
+        review_rules: builds the review rules from a shop's review settings.
+        router: plans which location ships what.
+        carrier: picks a carrier per shipment.
+    """
+
+    review_rules: Callable[[ReviewSettings], tuple[ReviewRule, ...]] = default_rules
+    router: Router = attrs.field(factory=PriorityRouter)
+    carrier: CarrierSelector = attrs.field(factory=FirstEligibleCarrier)
+
+
+@attrs.frozen
+class Context:
+    """The ports and policies a use case runs with (see :func:`omscore.bootstrap.bootstrap`)."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    ids: IdGenerator
+    channels: ChannelGateway
+    fulfilment: FulfilmentGateway
+    settings: PipelineSettings = attrs.field(factory=PipelineSettings)
+    policies: Policies = attrs.field(factory=Policies)
+    max_attempts: int = 5

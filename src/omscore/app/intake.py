@@ -1,0 +1,163 @@
+"""Order intake (抓单/递交): platform orders in, canonical orders out — idempotently.
+
+Intake is keyed on the platform's own reference. The first revision creates the order; the same revision
+again is a duplicate and changes nothing; an older revision is stale and ignored; a newer revision updates
+the order while it is not yet routed (an allocated order is un-routed first), and a cancelled revision
+cancels it. Listings are mapped to SKUs and kits are exploded into their components, with the kit's amount
+apportioned exactly over the components by their reference prices.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from omscore.app.allocation import deallocate_in
+from omscore.app.cancellation import cancel_in
+from omscore.app.context import Context
+from omscore.app.retry import in_unit_of_work
+from omscore.domain.catalog import Catalog
+from omscore.domain.identity import LineId, OrderId, SkuCode
+from omscore.domain.order import PRE_ROUTING, Order, OrderLine, OrderStatus
+from omscore.domain.platform_order import PlatformOrder, PlatformStatus
+from omscore.ports.unit_of_work import UnitOfWork
+
+
+class IntakeStatus(enum.StrEnum):
+    CREATED = "created"
+    REVISED = "revised"
+    DUPLICATE = "duplicate"
+    """The same revision again: nothing changed."""
+    STALE = "stale"
+    """An older revision than the one stored: ignored."""
+    CANCELLED = "cancelled"
+    """The platform cancelled the order; omscore cancelled it (or stored it cancelled)."""
+    TOO_LATE = "too_late"
+    """A newer revision or cancellation arrived after the order was released or merged and could not be
+    applied; the order goes on as it was (a person or after-sales handles the difference)."""
+
+
+@attrs.frozen
+class IntakeResult:
+    status: IntakeStatus
+    order_id: OrderId
+    detail: str = ""
+
+
+def order_lines(po: PlatformOrder, catalog: Catalog) -> list[OrderLine]:
+    """Map a platform order's lines to order lines: listing → SKU, kit → one line per component.
+
+    A listing the catalog does not know becomes a line with an empty SKU (review holds it as unmapped).
+    """
+    lines: list[OrderLine] = []
+    for pl in po.lines:
+        listing = catalog.listing(po.ref.channel, pl.listing_id)
+        kit = catalog.kits.get(listing.kit) if listing is not None and listing.kit is not None else None
+        if kit is None:
+            sku = listing.sku if listing is not None and listing.sku is not None else SkuCode("")
+            lines.append(
+                OrderLine(
+                    id=LineId(pl.line_id),
+                    sku=sku,
+                    quantity=pl.quantity,
+                    amount=pl.amount,
+                    origin=po.ref,
+                    unit_price=pl.unit_price,
+                    discount=pl.discount,
+                    listing_id=pl.listing_id,
+                    origin_line_id=pl.line_id,
+                    is_gift=pl.is_gift,
+                    presale_ship_date=pl.presale_ship_date,
+                )
+            )
+            continue
+        weights = []
+        for component in kit.components:
+            sku_obj = catalog.sku(component.sku)
+            weights.append((sku_obj.reference_price_minor if sku_obj else 0) * component.quantity)
+        shares = pl.amount.allocate(weights)
+        for index, (component, share) in enumerate(zip(kit.components, shares, strict=True), start=1):
+            lines.append(
+                OrderLine(
+                    id=LineId(f"{pl.line_id}.{index}"),
+                    sku=component.sku,
+                    quantity=component.quantity * pl.quantity,
+                    amount=share,
+                    origin=po.ref,
+                    listing_id=pl.listing_id,
+                    origin_line_id=pl.line_id,
+                    kit=kit.code,
+                    kit_instance=pl.line_id,
+                    is_gift=pl.is_gift,
+                    presale_ship_date=pl.presale_ship_date,
+                )
+            )
+    return lines
+
+
+def ingest(ctx: Context, po: PlatformOrder) -> IntakeResult:
+    """Take in one platform order revision. Safe to call any number of times with the same input."""
+    return in_unit_of_work(ctx.uow, lambda uow: _ingest(ctx, uow, po), ctx.max_attempts)
+
+
+def _ingest(ctx: Context, uow: UnitOfWork, po: PlatformOrder) -> IntakeResult:
+    existing = uow.orders.get_by_ref(po.ref)
+    if existing is None:
+        return _create(ctx, uow, po)
+    if po.revision == existing.revision:
+        return IntakeResult(IntakeStatus.DUPLICATE, existing.id, f"revision {po.revision} already taken in")
+    if po.revision < existing.revision:
+        return IntakeResult(IntakeStatus.STALE, existing.id, f"revision {po.revision} < stored {existing.revision}")
+    if po.status is PlatformStatus.CANCELLED:
+        outcome = cancel_in(ctx, uow, existing, f"cancelled on the platform (revision {po.revision})")
+        if outcome.cancelled:
+            existing = uow.orders.get(existing.id) or existing
+            return IntakeResult(IntakeStatus.CANCELLED, existing.id, outcome.detail)
+        return IntakeResult(IntakeStatus.TOO_LATE, existing.id, outcome.detail)
+    if existing.status is OrderStatus.ALLOCATED:
+        deallocate_in(uow, existing, f"revision {po.revision} arrived before release")
+    if existing.status not in PRE_ROUTING:
+        return IntakeResult(
+            IntakeStatus.TOO_LATE, existing.id, f"revision {po.revision} arrived when the order was {existing.status}"
+        )
+    catalog = uow.catalog.load()
+    existing.revise(
+        revision=po.revision,
+        recipient=po.recipient,
+        lines=order_lines(po, catalog),
+        shipping_fee=po.shipping_fee,
+        payment=po.payment,
+        buyer_memo=po.buyer_memo,
+        seller_memo=po.seller_memo,
+        priority=po.priority,
+    )
+    existing.set_merge_key(None)
+    uow.orders.save(existing)
+    return IntakeResult(IntakeStatus.REVISED, existing.id, f"updated to revision {po.revision}")
+
+
+def _create(ctx: Context, uow: UnitOfWork, po: PlatformOrder) -> IntakeResult:
+    catalog = uow.catalog.load()
+    order = Order.receive(
+        id=OrderId(ctx.ids.next_id("O")),
+        ref=po.ref,
+        revision=po.revision,
+        placed_at=po.placed_at,
+        buyer_id=po.buyer_id,
+        recipient=po.recipient,
+        lines=order_lines(po, catalog),
+        currency=po.currency,
+        shipping_fee=po.shipping_fee,
+        payment=po.payment,
+        buyer_memo=po.buyer_memo,
+        seller_memo=po.seller_memo,
+        priority=po.priority,
+        pickup_location=po.pickup_location,
+    )
+    if po.status is PlatformStatus.CANCELLED:
+        order.cancel("cancelled on the platform before intake")
+        uow.orders.add(order)
+        return IntakeResult(IntakeStatus.CANCELLED, order.id, "stored as cancelled so older revisions stay ignored")
+    uow.orders.add(order)
+    return IntakeResult(IntakeStatus.CREATED, order.id)

@@ -1,0 +1,188 @@
+"""The order pipeline as one object: every use case as a method, and the stages run over pending orders.
+
+``OrderManagement`` is the application's public face. Each method is one command in its own unit of work;
+:meth:`OrderManagement.process` runs the stages in order over everything waiting — review → merge →
+routing (with reservation, shipments and carriers) → release — and returns what it did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+
+from omscore.app.allocation import RoutingResult, RoutingStatus, route_order
+from omscore.app.audit import AuditReport, audit
+from omscore.app.cancellation import CancelResult, cancel_order
+from omscore.app.context import Context
+from omscore.app.intake import IntakeResult, ingest
+from omscore.app.merging import MergeResult, merge_order, unmerge
+from omscore.app.retry import in_unit_of_work
+from omscore.app.review import ReviewResult, release_hold, review_order
+from omscore.app.shipping import ConfirmResult, confirm_delivered, confirm_shipment, release_order, retry_write_backs
+from omscore.app.stock import adjust_stock, receive_stock, retry_out_of_stock, set_safety_stock
+from omscore.boundary.payload import parse_platform_order
+from omscore.domain.catalog import Catalog
+from omscore.domain.identity import CarrierId, ExternalOrderRef, LocationId, OrderId, ShipmentId, SkuCode
+from omscore.domain.inventory import StockKey, StockLevel
+from omscore.domain.network import Network
+from omscore.domain.order import HoldKind, Order, OrderStatus
+from omscore.domain.platform_order import PlatformOrder
+from omscore.domain.shipment import Shipment
+from omscore.ports.unit_of_work import UnitOfWork
+
+T = TypeVar("T")
+
+
+@attrs.define
+class StageCounts:
+    """What one :meth:`OrderManagement.process` pass did."""
+
+    reviewed: int = 0
+    approved: int = 0
+    held: int = 0
+    merged: int = 0
+    allocated: int = 0
+    out_of_stock: int = 0
+    no_carrier: int = 0
+    released: int = 0
+
+
+class OrderManagement:
+    """The use cases of omscore over one set of ports and policies (see :func:`omscore.bootstrap.bootstrap`)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # --- set-up -----------------------------------------------------------------------------------------
+
+    def load_master_data(
+        self, catalog: Catalog, network: Network, stock: Iterable[tuple[StockKey, int, int]] = ()
+    ) -> None:
+        """Store the catalog and network and book initial stock as ((location, sku), on_hand, safety)."""
+
+        def work(uow: UnitOfWork) -> None:
+            uow.catalog.store(catalog)
+            uow.network.store(network)
+            for (location, sku), on_hand, safety in stock:
+                if on_hand > 0:
+                    uow.inventory.receive(location, sku, on_hand)
+                if safety > 0:
+                    uow.inventory.set_safety(location, sku, safety)
+
+        in_unit_of_work(self.ctx.uow, work, self.ctx.max_attempts)
+
+    # --- orders -----------------------------------------------------------------------------------------
+
+    def ingest(self, order: PlatformOrder) -> IntakeResult:
+        """Take in a validated platform order (idempotent)."""
+        return ingest(self.ctx, order)
+
+    def ingest_payload(self, payload: Mapping[str, Any] | str | bytes) -> IntakeResult:
+        """Validate a canonical JSON payload and take it in.
+
+        Raises:
+            InvalidInput: the payload is malformed; the error names the field. Nothing is stored.
+        """
+        return ingest(self.ctx, parse_platform_order(payload))
+
+    def review(self, order_id: OrderId) -> ReviewResult:
+        return review_order(self.ctx, order_id)
+
+    def release_hold(self, order_id: OrderId, kind: HoldKind, note: str = "") -> OrderStatus:
+        return release_hold(self.ctx, order_id, kind, note)
+
+    def merge(self, order_id: OrderId) -> MergeResult:
+        return merge_order(self.ctx, order_id)
+
+    def unmerge(self, merged_id: OrderId, reason: str = "requested") -> bool:
+        return unmerge(self.ctx, merged_id, reason)
+
+    def route(self, order_id: OrderId) -> RoutingResult:
+        return route_order(self.ctx, order_id)
+
+    def release(self, order_id: OrderId) -> bool:
+        return release_order(self.ctx, order_id)
+
+    def cancel(self, order_id: OrderId, reason: str = "requested") -> CancelResult:
+        return cancel_order(self.ctx, order_id, reason)
+
+    def confirm_shipment(self, shipment_id: ShipmentId, carrier: CarrierId, tracking_number: str) -> ConfirmResult:
+        return confirm_shipment(self.ctx, shipment_id, carrier, tracking_number)
+
+    def confirm_delivered(self, shipment_id: ShipmentId) -> bool:
+        return confirm_delivered(self.ctx, shipment_id)
+
+    def retry_write_backs(self, shipment_id: ShipmentId) -> int:
+        return retry_write_backs(self.ctx, shipment_id)
+
+    # --- stock ------------------------------------------------------------------------------------------
+
+    def receive_stock(self, location: LocationId, sku: SkuCode, quantity: int) -> StockLevel:
+        return receive_stock(self.ctx, location, sku, quantity)
+
+    def adjust_stock(self, location: LocationId, sku: SkuCode, delta: int) -> StockLevel:
+        return adjust_stock(self.ctx, location, sku, delta)
+
+    def set_safety_stock(self, location: LocationId, sku: SkuCode, safety: int) -> StockLevel:
+        return set_safety_stock(self.ctx, location, sku, safety)
+
+    def retry_out_of_stock(self) -> list[OrderId]:
+        return retry_out_of_stock(self.ctx)
+
+    # --- reading ----------------------------------------------------------------------------------------
+
+    def order(self, order_id: OrderId) -> Order | None:
+        return self._read(lambda uow: uow.orders.get(order_id))
+
+    def order_by_ref(self, ref: ExternalOrderRef) -> Order | None:
+        return self._read(lambda uow: uow.orders.get_by_ref(ref))
+
+    def shipments(self, order_id: OrderId) -> list[Shipment]:
+        return self._read(lambda uow: uow.shipments.for_order(order_id))
+
+    def orders_with_status(self, status: OrderStatus) -> list[OrderId]:
+        return self._read(lambda uow: uow.orders.ids_with_status(status))
+
+    def stock(self, location: LocationId, sku: SkuCode) -> StockLevel:
+        return self._read(lambda uow: uow.inventory.level(location, sku))
+
+    def audit(
+        self, expected_refs: Iterable[ExternalOrderRef] = (), supplied: Mapping[StockKey, int] | None = None
+    ) -> AuditReport:
+        """Check every invariant over the whole store (see :func:`omscore.app.audit.audit`)."""
+        return self._read(lambda uow: audit(uow, expected_refs, supplied))
+
+    def _read(self, read: Callable[[UnitOfWork], T]) -> T:
+        with self.ctx.uow() as uow:
+            return read(uow)
+
+    # --- stages -----------------------------------------------------------------------------------------
+
+    def process(self, *, release: bool = True) -> StageCounts:
+        """Run review, merge, routing and (optionally) release over every order waiting for them."""
+        counts = StageCounts()
+        for order_id in self.orders_with_status(OrderStatus.RECEIVED):
+            result = self.review(order_id)
+            counts.reviewed += 1
+            if result.status is OrderStatus.APPROVED:
+                counts.approved += 1
+            elif result.status is OrderStatus.HELD:
+                counts.held += 1
+        for order_id in self.orders_with_status(OrderStatus.APPROVED):
+            if self.merge(order_id).merged_into is not None:
+                counts.merged += 1
+        for order_id in self.orders_with_status(OrderStatus.APPROVED):
+            routed = self.route(order_id)
+            if routed.status is RoutingStatus.ALLOCATED:
+                counts.allocated += 1
+            elif routed.status is RoutingStatus.OUT_OF_STOCK:
+                counts.out_of_stock += 1
+            elif routed.status is RoutingStatus.NO_CARRIER:
+                counts.no_carrier += 1
+        if release:
+            for order_id in self.orders_with_status(OrderStatus.ALLOCATED):
+                if self.release(order_id):
+                    counts.released += 1
+        return counts

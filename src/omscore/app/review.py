@@ -1,0 +1,69 @@
+"""审单 as a use case: review received orders, and release holds."""
+
+from __future__ import annotations
+
+import attrs
+
+from omscore.app.context import Context
+from omscore.app.retry import in_unit_of_work
+from omscore.domain.identity import OrderId
+from omscore.domain.order import HoldKind, Order, OrderStatus
+from omscore.policies.explain import Explanation
+from omscore.policies.merge import merge_key
+from omscore.policies.review import review
+from omscore.ports.unit_of_work import UnitOfWork
+
+
+@attrs.frozen
+class ReviewResult:
+    order_id: OrderId
+    status: OrderStatus
+    explanation: Explanation | None = None
+
+
+def review_order(ctx: Context, order_id: OrderId) -> ReviewResult:
+    """Run the shop's review rules over a received order: approve it or hold it with every reason."""
+
+    def work(uow: UnitOfWork) -> ReviewResult:
+        order = uow.orders.get(order_id)
+        if order is None or order.status is not OrderStatus.RECEIVED:
+            return ReviewResult(order_id, order.status if order else OrderStatus.CANCELLED)
+        catalog = uow.catalog.load()
+        rules = ctx.policies.review_rules(ctx.settings.review_for(order.channel))
+        decision = review(order, catalog, rules)
+        order.record_decision("review", decision.explanation.summary, decision.explanation.steps)
+        if decision.approved:
+            approve_in(ctx, order, decision.explanation.summary)
+        else:
+            for hold in decision.holds:
+                order.hold(hold)
+        uow.orders.save(order)
+        return ReviewResult(order.id, order.status, decision.explanation)
+
+    return in_unit_of_work(ctx.uow, work, ctx.max_attempts)
+
+
+def approve_in(ctx: Context, order: Order, reason: str) -> None:
+    """Approve ``order`` and give it its merge key."""
+    order.approve(reason)
+    decision = merge_key(order, ctx.settings.merge_for(order.channel))
+    order.set_merge_key(decision.key)
+
+
+def release_hold(ctx: Context, order_id: OrderId, kind: HoldKind, note: str = "") -> OrderStatus:
+    """Clear one hold (a person checked it, or its condition passed). When none is left the order is
+    approved. Returns the order's status afterwards."""
+
+    def work(uow: UnitOfWork) -> OrderStatus:
+        order = uow.orders.get(order_id)
+        if order is None:
+            return OrderStatus.CANCELLED
+        if order.status is not OrderStatus.HELD or not order.has_hold(kind):
+            return order.status
+        order.release_hold(kind)
+        if not order.holds:
+            approve_in(ctx, order, f"hold {kind} released{': ' + note if note else ''}")
+        uow.orders.save(order)
+        return order.status
+
+    return in_unit_of_work(ctx.uow, work, ctx.max_attempts)

@@ -1,0 +1,90 @@
+"""The composition root: wire ports and policies into the application, explicitly.
+
+Nothing here runs at import time and nothing reads the environment; callers pass every port. For tests and
+quick starts, :func:`in_memory` wires the in-memory adapter with recording gateway fakes.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from omscore.adapters.memory import (
+    MemoryDatabase,
+    RecordingChannelGateway,
+    RecordingFulfilmentGateway,
+    memory_unit_of_work_factory,
+)
+from omscore.adapters.system import SequentialIds, SystemClock
+from omscore.app.context import Context, Policies
+from omscore.app.pipeline import OrderManagement
+from omscore.policies.settings import PipelineSettings
+from omscore.ports.channel import ChannelGateway
+from omscore.ports.clock import Clock
+from omscore.ports.fulfilment import FulfilmentGateway
+from omscore.ports.ids import IdGenerator
+from omscore.ports.unit_of_work import UnitOfWorkFactory
+
+
+def bootstrap(
+    uow: UnitOfWorkFactory,
+    *,
+    clock: Clock,
+    ids: IdGenerator,
+    channels: ChannelGateway,
+    fulfilment: FulfilmentGateway,
+    settings: PipelineSettings | None = None,
+    policies: Policies | None = None,
+) -> OrderManagement:
+    """Build the application over the given ports.
+
+    Args:
+        uow: makes a unit of work per command (bound to one tenant).
+        clock, ids: time and identifiers.
+        channels: the sales platforms (pull orders, push stock and tracking).
+        fulfilment: the systems that ship (WMS, 3PL, stores, suppliers).
+        settings: the merchant's policy settings; omscore's defaults when ``None``.
+        policies: the decision-makers; the shipped baselines when ``None``.
+    """
+    ctx = Context(
+        uow=uow,
+        clock=clock,
+        ids=ids,
+        channels=channels,
+        fulfilment=fulfilment,
+        settings=settings or PipelineSettings(),
+        policies=policies or Policies(),
+    )
+    return OrderManagement(ctx)
+
+
+@attrs.frozen
+class InMemorySystem:
+    """An in-memory omscore with its fakes exposed, for tests, examples and the benchmark."""
+
+    oms: OrderManagement
+    database: MemoryDatabase
+    channels: RecordingChannelGateway
+    fulfilment: RecordingFulfilmentGateway
+
+
+def in_memory(
+    *,
+    tenant: str = "default",
+    clock: Clock | None = None,
+    settings: PipelineSettings | None = None,
+    policies: Policies | None = None,
+) -> InMemorySystem:
+    """An omscore over a fresh in-memory database with recording gateways."""
+    database = MemoryDatabase()
+    channels = RecordingChannelGateway()
+    fulfilment = RecordingFulfilmentGateway()
+    oms = bootstrap(
+        memory_unit_of_work_factory(database, tenant),
+        clock=clock or SystemClock(),
+        ids=SequentialIds(),
+        channels=channels,
+        fulfilment=fulfilment,
+        settings=settings,
+        policies=policies,
+    )
+    return InMemorySystem(oms, database, channels, fulfilment)
