@@ -13,6 +13,14 @@ from omscore.domain.identity import Channel, SkuCode
 KNOWN_TAGS = frozenset({"ship_alone", "cold_chain", "fragile", "oversize", "liquid", "battery"})
 
 
+def _str_set(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
+def _components(values: Iterable[KitComponent]) -> tuple[KitComponent, ...]:
+    return tuple(values)
+
+
 def _non_negative(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 0:
         raise InvalidQuantity(attribute.name, value, "must not be negative")
@@ -36,7 +44,7 @@ class Sku:
     name: str = ""
     weight_g: int = attrs.field(default=0, validator=_non_negative)
     volume_cm3: int = attrs.field(default=0, validator=_non_negative)
-    tags: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    tags: frozenset[str] = attrs.field(default=frozenset(), converter=_str_set)
     reference_price_minor: int = attrs.field(default=0, validator=_non_negative)
 
 
@@ -61,7 +69,7 @@ class Kit:
     """
 
     code: str
-    components: tuple[KitComponent, ...] = attrs.field(converter=tuple)
+    components: tuple[KitComponent, ...] = attrs.field(converter=_components)
     splittable: bool = False
 
     def __attrs_post_init__(self) -> None:

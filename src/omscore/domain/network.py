@@ -12,6 +12,14 @@ from omscore.domain.errors import InvalidConfiguration
 from omscore.domain.identity import CarrierId, LocationId
 
 
+def _strs(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
+def _str_set(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
 class LocationKind(enum.StrEnum):
     WAREHOUSE = "warehouse"
     THIRD_PARTY = "3pl"
@@ -38,8 +46,8 @@ class Location:
     name: str = ""
     kind: LocationKind = LocationKind.WAREHOUSE
     geo: GeoPoint | None = None
-    regions: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    capabilities: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    regions: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    capabilities: frozenset[str] = attrs.field(default=frozenset(), converter=_str_set)
     priority: int = 100
     daily_capacity: int | None = None
     cost_per_shipment_minor: int = 0
@@ -67,15 +75,15 @@ class Carrier:
 
     id: CarrierId
     name: str = ""
-    regions: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    excluded_regions: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    regions: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    excluded_regions: tuple[str, ...] = attrs.field(default=(), converter=_strs)
     max_weight_g: int | None = None
     supports_cod: bool = False
     base_cost_minor: int = 0
     per_kg_minor: int = 0
     sla_days: int = 3
     priority: int = 100
-    locations: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    locations: tuple[str, ...] = attrs.field(default=(), converter=_strs)
 
     def reaches(self, path: tuple[str, ...]) -> bool:
         if any(region_matches(r, path) for r in self.excluded_regions):
