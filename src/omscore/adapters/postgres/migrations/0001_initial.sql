@@ -1,18 +1,21 @@
 -- omscore schema, version 1.
 --
+-- Key columns use the "C" collation: they compare and sort by code point, as Python's sorted() does, on any
+-- database whatever its default collation, which makes the lock order the same for every worker.
+--
 -- Every table carries the tenant as the first column of its primary key and of every unique index, and
 -- every statement of the adapter filters on it: nothing of one tenant is reachable through another's.
 -- Stock changes never read-modify-write: single rows change by a guarded relative UPDATE, several rows are
 -- first locked with SELECT ... ORDER BY location, sku FOR UPDATE (the fixed lock order) and then changed.
 
 CREATE TABLE omscore.orders (
-    tenant      text    NOT NULL,
-    id          text    NOT NULL,
-    version     integer NOT NULL CHECK (version >= 1),
-    status      text    NOT NULL,
-    merge_key   text,
-    is_final    boolean NOT NULL,
-    document    jsonb   NOT NULL,
+    tenant       text COLLATE "C" NOT NULL,
+    id           text COLLATE "C" NOT NULL,
+    version      integer          NOT NULL CHECK (version >= 1),
+    status       text COLLATE "C" NOT NULL,
+    merge_key    text COLLATE "C",
+    is_final     boolean          NOT NULL,
+    document     jsonb            NOT NULL,
     PRIMARY KEY (tenant, id)
 );
 CREATE INDEX orders_by_status ON omscore.orders (tenant, status, id);
@@ -21,38 +24,40 @@ CREATE INDEX orders_by_merge_key ON omscore.orders (tenant, merge_key, id)
 
 -- The intake idempotency index: a platform order reference points at the order first created for it.
 CREATE TABLE omscore.order_refs (
-    tenant      text NOT NULL,
-    ref         text NOT NULL,
-    order_id    text NOT NULL,
-    PRIMARY KEY (tenant, ref)
+    tenant       text COLLATE "C" NOT NULL,
+    platform     text COLLATE "C" NOT NULL,
+    shop         text COLLATE "C" NOT NULL,
+    external_id  text COLLATE "C" NOT NULL,
+    order_id     text COLLATE "C" NOT NULL,
+    PRIMARY KEY (tenant, platform, shop, external_id)
 );
 
 CREATE TABLE omscore.shipments (
-    tenant      text    NOT NULL,
-    id          text    NOT NULL,
-    order_id    text    NOT NULL,
-    version     integer NOT NULL CHECK (version >= 1),
-    document    jsonb   NOT NULL,
+    tenant       text COLLATE "C" NOT NULL,
+    id           text COLLATE "C" NOT NULL,
+    order_id     text COLLATE "C" NOT NULL,
+    version      integer          NOT NULL CHECK (version >= 1),
+    document     jsonb            NOT NULL,
     PRIMARY KEY (tenant, id)
 );
 CREATE INDEX shipments_by_order ON omscore.shipments (tenant, order_id, id);
 
 -- Catalog and network: one validated document each per tenant.
 CREATE TABLE omscore.documents (
-    tenant      text  NOT NULL,
-    name        text  NOT NULL,
-    document    jsonb NOT NULL,
+    tenant       text COLLATE "C" NOT NULL,
+    name         text COLLATE "C" NOT NULL,
+    document     jsonb            NOT NULL,
     PRIMARY KEY (tenant, name)
 );
 
 -- Stock per (location, SKU). The last CHECK is invariant 1 (no oversell) enforced by the database itself.
 CREATE TABLE omscore.stock (
-    tenant      text   NOT NULL,
-    location    text   NOT NULL,
-    sku         text   NOT NULL,
-    on_hand     bigint NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
-    reserved    bigint NOT NULL DEFAULT 0 CHECK (reserved >= 0),
-    safety      bigint NOT NULL DEFAULT 0 CHECK (safety >= 0),
+    tenant       text COLLATE "C" NOT NULL,
+    location     text COLLATE "C" NOT NULL,
+    sku          text COLLATE "C" NOT NULL,
+    on_hand      bigint           NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
+    reserved     bigint           NOT NULL DEFAULT 0 CHECK (reserved >= 0),
+    safety       bigint           NOT NULL DEFAULT 0 CHECK (safety >= 0),
     PRIMARY KEY (tenant, location, sku),
     CONSTRAINT stock_not_oversold CHECK (on_hand - reserved - safety >= 0)
 );
@@ -61,29 +66,29 @@ CREATE INDEX stock_by_sku ON omscore.stock (tenant, sku, location);
 -- One row per reservation key ever used: the row every operation on the key locks first, so that two
 -- workers reserving, releasing or consuming the same key take turns.
 CREATE TABLE omscore.reservations (
-    tenant      text NOT NULL,
-    key         text NOT NULL,
+    tenant       text COLLATE "C" NOT NULL,
+    key          text COLLATE "C" NOT NULL,
     PRIMARY KEY (tenant, key)
 );
 
 CREATE TABLE omscore.reservation_lines (
-    tenant      text   NOT NULL,
-    key         text   NOT NULL,
-    location    text   NOT NULL,
-    sku         text   NOT NULL,
-    ref         text   NOT NULL,
-    quantity    bigint NOT NULL CHECK (quantity > 0),
+    tenant       text COLLATE "C" NOT NULL,
+    key          text COLLATE "C" NOT NULL,
+    location     text COLLATE "C" NOT NULL,
+    sku          text COLLATE "C" NOT NULL,
+    ref          text COLLATE "C" NOT NULL,
+    quantity     bigint           NOT NULL CHECK (quantity > 0),
     PRIMARY KEY (tenant, key, location, sku, ref)
 );
 
 -- The transactional outbox. Ids come from a sequence, so a row may commit after a row with a higher id;
 -- the relay therefore reads every undelivered row (through the partial index) instead of an id cursor.
 CREATE TABLE omscore.outbox (
-    tenant       text        NOT NULL,
-    id           bigserial   NOT NULL,
-    name         text        NOT NULL,
-    payload      jsonb       NOT NULL,
-    created_at   timestamptz NOT NULL DEFAULT now(),
+    tenant       text COLLATE "C" NOT NULL,
+    id           bigserial        NOT NULL,
+    name         text COLLATE "C" NOT NULL,
+    payload      jsonb            NOT NULL,
+    created_at   timestamptz      NOT NULL DEFAULT now(),
     delivered_at timestamptz,
     PRIMARY KEY (tenant, id)
 );
@@ -99,12 +104,12 @@ CREATE FUNCTION omscore.reserve(
 ) RETURNS TABLE (outcome text, location text, sku text, requested bigint, available bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_claimed    boolean;
+    v_claimed    boolean          ;
     v_locations  text[];
     v_skus       text[];
-    v_quantities bigint[];
-    v_keys       integer;
-    v_changed    integer;
+    v_quantities bigint           [];
+    v_keys       integer          ;
+    v_changed    integer          ;
 BEGIN
     -- Claim the key, or lock the existing claim: one worker at a time per key.
     INSERT INTO omscore.reservations AS r (tenant, key) VALUES (p_tenant, p_key) ON CONFLICT DO NOTHING;
@@ -186,7 +191,7 @@ CREATE FUNCTION omscore.settle(p_tenant text, p_key text, p_ref text, p_consume 
 RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_units bigint;
+    v_units      bigint           ;
 BEGIN
     PERFORM 1 FROM omscore.reservations r WHERE r.tenant = p_tenant AND r.key = p_key FOR UPDATE;
     IF NOT FOUND THEN
