@@ -96,6 +96,13 @@ class PostgresOrderRepository:
             NotFound: the order was never added.
         """
         tenant, loaded = self._session.tenant, order.version
+
+        def stale() -> ConcurrencyConflict:
+            stored = self._session.peek(
+                "SELECT version FROM omscore.orders WHERE tenant = %s AND id = %s", (tenant, order.id)
+            )
+            return ConcurrencyConflict("order", order.id, loaded, int(stored[0]) if stored is not None else None)
+
         changed = self._session.one(
             "UPDATE omscore.orders SET version = version + 1, status = %s, merge_key = %s, is_final = %s,"
             " document = %s WHERE tenant = %s AND id = %s AND version = %s RETURNING version",
@@ -108,6 +115,7 @@ class PostgresOrderRepository:
                 order.id,
                 loaded,
             ),
+            on_serialization_failure=stale,
         )
         if changed is None:
             stored = self._session.one(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+import psycopg
+
+from omscore.adapters.postgres.pool import ConnectionPool
 from omscore.adapters.postgres.transaction import Query, Row, Transaction
-from omscore.domain.errors import InvalidInput, UnitOfWorkClosed
+from omscore.domain.errors import InvalidInput, OmsError, UnitOfWorkClosed
 from omscore.domain.events import DomainEvent
 
 
@@ -24,23 +27,50 @@ def check_tenant(tenant: str) -> str:
 class Session:
     """The tenant and transaction of one unit of work; every statement of its repositories runs through it."""
 
-    def __init__(self, tenant: str) -> None:
+    def __init__(self, tenant: str, pool: ConnectionPool) -> None:
         self.tenant = check_tenant(tenant)
+        self._pool = pool
         self.transaction: Transaction | None = None
         self.pending_events: list[DomainEvent] = []
         self.retries = 0
 
-    def execute(self, query: Query, params: Sequence[Any] | None = None) -> list[Row]:
-        """Run a statement in the unit of work's transaction.
+    def execute(
+        self,
+        query: Query,
+        params: Sequence[Any] | None = None,
+        *,
+        on_serialization_failure: Callable[[], OmsError] | None = None,
+    ) -> list[Row]:
+        """Run a statement in the unit of work's transaction (see :meth:`Transaction.execute`).
 
         Raises:
             UnitOfWorkClosed: the unit of work is not open.
         """
         if self.transaction is None:
             raise UnitOfWorkClosed("the unit of work is not open; use it as a context manager")
-        return self.transaction.execute(query, params)
+        return self.transaction.execute(query, params, on_serialization_failure=on_serialization_failure)
 
-    def one(self, query: Query, params: Sequence[Any] | None = None) -> Row | None:
+    def one(
+        self,
+        query: Query,
+        params: Sequence[Any] | None = None,
+        *,
+        on_serialization_failure: Callable[[], OmsError] | None = None,
+    ) -> Row | None:
         """The first row of a statement, or ``None``."""
-        rows = self.execute(query, params)
+        rows = self.execute(query, params, on_serialization_failure=on_serialization_failure)
         return rows[0] if rows else None
+
+    def peek(self, query: Query, params: Sequence[Any] | None = None) -> Row | None:
+        """The first row of a read run outside the transaction, on a pooled connection (for error details)."""
+        try:
+            conn = self._pool.acquire()
+        except psycopg.Error:
+            return None
+        try:
+            row = conn.execute(query, params).fetchone()
+        except psycopg.Error:
+            self._pool.discard(conn)
+            return None
+        self._pool.release(conn)
+        return row

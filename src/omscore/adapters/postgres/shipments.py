@@ -63,10 +63,18 @@ class PostgresShipmentRepository:
             NotFound: the shipment was never added.
         """
         tenant, loaded = self._session.tenant, shipment.version
+
+        def stale() -> ConcurrencyConflict:
+            stored = self._session.peek(
+                "SELECT version FROM omscore.shipments WHERE tenant = %s AND id = %s", (tenant, shipment.id)
+            )
+            return ConcurrencyConflict("shipment", shipment.id, loaded, int(stored[0]) if stored is not None else None)
+
         changed = self._session.one(
             "UPDATE omscore.shipments SET version = version + 1, order_id = %s, document = %s"
             " WHERE tenant = %s AND id = %s AND version = %s RETURNING version",
             (shipment.order_id, _document(shipment, loaded + 1), tenant, shipment.id, loaded),
+            on_serialization_failure=stale,
         )
         if changed is None:
             stored = self._session.one(

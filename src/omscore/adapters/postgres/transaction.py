@@ -30,16 +30,16 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, LiteralString
 
 import attrs
 import psycopg
 from psycopg import sql
 
-from omscore.adapters.postgres.errors import is_connection_lost, is_rerunnable, translate
+from omscore.adapters.postgres.errors import SERIALIZATION_FAILURE, is_connection_lost, is_rerunnable, translate
 from omscore.adapters.postgres.pool import ConnectionPool
-from omscore.domain.errors import TransientError, UnitOfWorkClosed
+from omscore.domain.errors import OmsError, TransientError, UnitOfWorkClosed
 
 Isolation = Literal["read committed", "repeatable read", "serializable"]
 ISOLATION_LEVELS: tuple[Isolation, ...] = ("read committed", "repeatable read", "serializable")
@@ -110,12 +110,22 @@ class Transaction:
         """Whether the transaction was committed or rolled back."""
         return self._finished
 
-    def execute(self, query: Query, params: Sequence[Any] | None = None) -> list[Row]:
+    def execute(
+        self,
+        query: Query,
+        params: Sequence[Any] | None = None,
+        *,
+        on_serialization_failure: Callable[[], OmsError] | None = None,
+    ) -> list[Row]:
         """Run one statement in the transaction and return all its rows.
 
         Args:
             query: the SQL, with ``%s`` placeholders (never values formatted into it).
             params: the values of the placeholders.
+            on_serialization_failure: when given, a 40001 of this statement is not retried: the transaction is
+                rolled back and the error this makes is raised instead. A version-guarded UPDATE uses it: at
+                REPEATABLE READ its 40001 means another writer changed the aggregate, a
+                :class:`ConcurrencyConflict`, which a re-run cannot cure.
 
         Returns:
             the rows (empty for a statement that returns none).
@@ -132,6 +142,9 @@ class Transaction:
                 self._ensure_open()
                 rows = self._run(query, params)
             except psycopg.Error as exc:
+                if on_serialization_failure is not None and exc.sqlstate == SERIALIZATION_FAILURE and self._open:
+                    self._abandon(exc)
+                    raise on_serialization_failure() from exc
                 attempt = self._after_failure(exc, attempt)
                 continue
             self._journal.append(_Recorded(query, params, rows))

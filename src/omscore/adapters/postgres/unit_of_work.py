@@ -11,7 +11,7 @@ from omscore.adapters.postgres.documents import PostgresCatalogRepository, Postg
 from omscore.adapters.postgres.inventory import PostgresInventoryStore
 from omscore.adapters.postgres.orders import PostgresOrderRepository
 from omscore.adapters.postgres.outbox import PostgresOutbox
-from omscore.adapters.postgres.session import Session
+from omscore.adapters.postgres.session import Session, check_tenant
 from omscore.adapters.postgres.shipments import PostgresShipmentRepository
 from omscore.domain.errors import UnitOfWorkClosed
 
@@ -35,7 +35,7 @@ class PostgresUnitOfWork:
 
     def __init__(self, db: PostgresDatabase, tenant: str = "default") -> None:
         self._db = db
-        self._session = Session(tenant)
+        self._session = Session(tenant, db.pool)
         self._entered = False
         self._left = False
         self.orders = PostgresOrderRepository(self._session)
@@ -126,7 +126,7 @@ def postgres_unit_of_work_factory(
         SchemaVersionError, TransientError: opening the database from a DSN failed.
     """
     db = db_or_dsn if isinstance(db_or_dsn, PostgresDatabase) else PostgresDatabase(db_or_dsn)
-    Session(tenant)
+    check_tenant(tenant)
 
     def make() -> PostgresUnitOfWork:
         return PostgresUnitOfWork(db, tenant)
