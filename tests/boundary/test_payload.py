@@ -11,12 +11,8 @@ import pytest
 from hypothesis import given
 from pydantic import ValidationError
 
-from omscore.boundary import (
-    MAX_PAYLOAD_BYTES,
-    InvalidDocument,
-    dump_platform_order,
-    parse_platform_order,
-)
+from omscore.boundary import InvalidDocument, dump_platform_order, parse_platform_order
+from omscore.boundary.payload import MAX_PAYLOAD_BYTES
 from omscore.domain.address import Address, GeoPoint, Recipient
 from omscore.domain.errors import InvalidAddress, InvalidInput, InvalidMoney, InvalidQuantity, OmsError
 from omscore.domain.identity import Channel, ExternalOrderRef, LocationId

@@ -15,10 +15,9 @@ from omscore.boundary.errors import (
     InvalidDocumentQuantity,
 )
 from omscore.boundary.json_schema import generate_json_schema, json_schema
-from omscore.boundary.payload import MAX_PAYLOAD_BYTES, dump_platform_order, parse_platform_order
+from omscore.boundary.payload import dump_platform_order, parse_platform_order
 
 __all__ = [
-    "MAX_PAYLOAD_BYTES",
     "FieldProblem",
     "InvalidConfigurationDocument",
     "InvalidDocument",
