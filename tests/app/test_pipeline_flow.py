@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import JD, TMALL, PlatformOrderFactory
+from conftest import PlatformOrderFactory
 
+from merchant_world import JD, TMALL
 from omscore.app.allocation import RoutingStatus
 from omscore.app.intake import IntakeStatus
 from omscore.app.shipping import ConfirmStatus

@@ -182,12 +182,24 @@ def _conservation(
     quantity_drift, money_drift = 0, 0
     if order.merged_from:
         sources = [orders[s] for s in order.merged_from if s in orders]
-        units = sum(s.units for s in sources)
-        money = sum(s.total.minor for s in sources)
-        if units != order.units or money != order.total.minor:
-            quantity_drift += abs(units - order.units)
-            money_drift += abs(money - order.total.minor)
-            _note(problems, f"merge {order.id}: sources {units} units/{money} vs {order.units}/{order.total.minor}")
+        still_merged = [s for s in sources if s.status is OrderStatus.MERGED and s.merged_into == order.id]
+        if order.status is OrderStatus.CANCELLED:
+            if still_merged:
+                units = sum(s.units for s in still_merged)
+                quantity_drift += units
+                _note(problems, f"merge {order.id} cancelled but {units} unit(s) of its sources are still in it")
+        else:
+            units = sum(s.units for s in sources)
+            money = sum(s.total.minor for s in sources)
+            if len(still_merged) != len(order.merged_from) or units != order.units or money != order.total.minor:
+                quantity_drift += abs(units - order.units) or len(order.merged_from) - len(still_merged)
+                money_drift += abs(money - order.total.minor)
+                _note(problems, f"merge {order.id}: sources {units} units/{money} vs {order.units}/{order.total.minor}")
+    if order.status is OrderStatus.MERGED:
+        parent = orders.get(order.merged_into) if order.merged_into else None
+        if parent is None or order.id not in parent.merged_from or parent.status is OrderStatus.CANCELLED:
+            quantity_drift += order.units
+            _note(problems, f"order {order.id} is merged into {order.merged_into}, which does not carry it")
     if order.status in {OrderStatus.MERGED, *_PRE} or (
         order.status is OrderStatus.CANCELLED and not _counted(shipments)
     ):

@@ -6,7 +6,7 @@ import attrs
 
 from omscore.app.allocation import deallocate_in
 from omscore.app.context import Context
-from omscore.app.merging import unmerge_in
+from omscore.app.merging import UNRELEASED, unmerge_in
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.identity import OrderId, ShipmentId
 from omscore.domain.order import PRE_ROUTING, Order, OrderStatus
@@ -49,11 +49,13 @@ def cancel_in(ctx: Context, uow: UnitOfWork, order: Order, reason: str) -> Cance
     if order.status in PRE_ROUTING:
         order.cancel(reason)
         uow.orders.save(order)
+        _cancel_sources(uow, order, reason)
         return CancelResult(order.id, True, f"cancelled before routing: {reason}")
     if order.status is OrderStatus.ALLOCATED:
         deallocate_in(uow, order, f"cancelling: {reason}")
         order.cancel(reason)
         uow.orders.save(order)
+        _cancel_sources(uow, order, reason)
         return CancelResult(order.id, True, f"reservation released: {reason}")
     if order.status is OrderStatus.MERGED:
         return _cancel_merged_source(ctx, uow, order, reason)
@@ -89,12 +91,22 @@ def _intercept(ctx: Context, uow: UnitOfWork, order: Order, reason: str) -> Canc
         )
     order.cancel(reason)
     uow.orders.save(order)
+    _cancel_sources(uow, order, reason)
     return CancelResult(order.id, True, f"intercepted {len(intercepted)} shipment(s): {reason}", tuple(intercepted))
+
+
+def _cancel_sources(uow: UnitOfWork, merged: Order, reason: str) -> None:
+    """A cancelled merge takes its source orders with it: each is cancelled too."""
+    for source_id in merged.merged_from:
+        source = uow.orders.get(source_id)
+        if source is not None and source.status is OrderStatus.MERGED and source.merged_into == merged.id:
+            source.cancel(f"merged order {merged.id} cancelled: {reason}")
+            uow.orders.save(source)
 
 
 def _cancel_merged_source(ctx: Context, uow: UnitOfWork, source: Order, reason: str) -> CancelResult:
     merged = uow.orders.get(source.merged_into) if source.merged_into else None
-    if merged is None or merged.status not in {OrderStatus.APPROVED, OrderStatus.ALLOCATED, OrderStatus.HELD}:
+    if merged is None or merged.status not in UNRELEASED:
         status = merged.status if merged else "missing"
         return CancelResult(source.id, False, f"too late: merged order is {status}")
     unmerge_in(uow, merged, f"source {source.id} cancelled")

@@ -16,6 +16,7 @@ import attrs
 from omscore.app.allocation import deallocate_in
 from omscore.app.cancellation import cancel_in
 from omscore.app.context import Context
+from omscore.app.merging import UNRELEASED, unmerge_in
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.catalog import Catalog
 from omscore.domain.identity import LineId, OrderId, SkuCode
@@ -111,13 +112,18 @@ def _ingest(ctx: Context, uow: UnitOfWork, po: PlatformOrder) -> IntakeResult:
         return IntakeResult(IntakeStatus.STALE, existing.id, f"revision {po.revision} < stored {existing.revision}")
     if po.status is PlatformStatus.CANCELLED:
         outcome = cancel_in(ctx, uow, existing, f"cancelled on the platform (revision {po.revision})")
-        if outcome.cancelled:
+        _acknowledge(uow, existing.id, po.revision)
+        status = IntakeStatus.CANCELLED if outcome.cancelled else IntakeStatus.TOO_LATE
+        return IntakeResult(status, existing.id, outcome.detail)
+    if existing.status is OrderStatus.MERGED and existing.merged_into is not None:
+        merged = uow.orders.get(existing.merged_into)
+        if merged is not None and merged.status in UNRELEASED:
+            unmerge_in(uow, merged, f"{po.ref} revised to revision {po.revision}")
             existing = uow.orders.get(existing.id) or existing
-            return IntakeResult(IntakeStatus.CANCELLED, existing.id, outcome.detail)
-        return IntakeResult(IntakeStatus.TOO_LATE, existing.id, outcome.detail)
     if existing.status is OrderStatus.ALLOCATED:
         deallocate_in(uow, existing, f"revision {po.revision} arrived before release")
     if existing.status not in PRE_ROUTING:
+        _acknowledge(uow, existing.id, po.revision)
         return IntakeResult(
             IntakeStatus.TOO_LATE, existing.id, f"revision {po.revision} arrived when the order was {existing.status}"
         )
@@ -135,6 +141,13 @@ def _ingest(ctx: Context, uow: UnitOfWork, po: PlatformOrder) -> IntakeResult:
     existing.set_merge_key(None)
     uow.orders.save(existing)
     return IntakeResult(IntakeStatus.REVISED, existing.id, f"updated to revision {po.revision}")
+
+
+def _acknowledge(uow: UnitOfWork, order_id: OrderId, revision: int) -> None:
+    order = uow.orders.get(order_id)
+    if order is not None and order.revision < revision:
+        order.acknowledge_revision(revision)
+        uow.orders.save(order)
 
 
 def _create(ctx: Context, uow: UnitOfWork, po: PlatformOrder) -> IntakeResult:

@@ -13,6 +13,9 @@ from omscore.policies.explain import Explanation
 from omscore.policies.merge import choose_partners
 from omscore.ports.unit_of_work import UnitOfWork
 
+#: Statuses of a merged order that can still be taken apart.
+UNRELEASED = frozenset({OrderStatus.APPROVED, OrderStatus.ALLOCATED, OrderStatus.HELD})
+
 
 @attrs.frozen
 class MergeResult:
@@ -58,7 +61,7 @@ def unmerge(ctx: Context, merged_id: OrderId, reason: str) -> bool:
         merged = uow.orders.get(merged_id)
         if merged is None or not merged.merged_from:
             return False
-        if merged.status not in {OrderStatus.APPROVED, OrderStatus.ALLOCATED, OrderStatus.HELD}:
+        if merged.status not in UNRELEASED:
             return False
         unmerge_in(uow, merged, reason)
         return True

@@ -355,6 +355,11 @@ class Order:
             self._move(OrderStatus.RECEIVED)
         self.events.append(ev.OrderRevised(self.id, str(self.ref), revision))
 
+    def acknowledge_revision(self, revision: int) -> None:
+        """Remember that the platform's ``revision`` was seen even though its content was not applied (it
+        came too late, or it was a cancellation), so that older revisions stay ignored."""
+        self.revision = max(self.revision, revision)
+
     def approve(self, reason: str) -> None:
         """Mark the order reviewed and ready. Only from received, or held with every hold released."""
         if self.holds:
