@@ -144,6 +144,7 @@ def _order_line(line: OrderLine) -> Record:
         "unit_price": _optional(line.unit_price, _money),
         "discount": _optional(line.discount, _money),
         "listing_id": line.listing_id,
+        "origin_line_id": line.origin_line_id,
         "kit": line.kit,
         "kit_instance": line.kit_instance,
         "is_gift": line.is_gift,
@@ -161,6 +162,7 @@ def _order_line_from(data: Mapping[str, Any]) -> OrderLine:
         unit_price=_optional(data["unit_price"], _money_from),
         discount=_optional(data["discount"], _money_from),
         listing_id=data["listing_id"],
+        origin_line_id=data["origin_line_id"],
         kit=data["kit"],
         kit_instance=data["kit_instance"],
         is_gift=data["is_gift"],
@@ -422,8 +424,7 @@ def catalog_from_record(data: Mapping[str, Any]) -> Catalog:
     return _read("catalog", data, _catalog_from)
 
 
-def _components_from(data: list[Mapping[str, Any]]) -> Any:
-    # Typed ``Any`` because mypy cannot check arguments of attrs fields that use the generic ``tuple`` converter.
+def _components_from(data: list[Mapping[str, Any]]) -> tuple[KitComponent, ...]:
     return tuple(KitComponent(SkuCode(c["sku"]), c["quantity"]) for c in data)
 
 

@@ -1,0 +1,88 @@
+"""The catalog and the network in SQLite: one JSON document per tenant each, decoded once per change.
+
+Both values are read far more often than they change (every intake needs the catalog). Each stored
+document carries a random token that changes on every store; a process keeps the decoded value with its
+token and decodes again only when the stored token differs. A rolled-back store leaves the old token in
+place, and a new store never reuses a token, so a kept value is never mistaken for another.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypeVar
+
+from omscore.adapters.records import catalog_from_record, catalog_to_record, network_from_record, network_to_record
+from omscore.adapters.sqlite.session import Session
+from omscore.domain.catalog import Catalog
+from omscore.domain.network import Network
+
+_V = TypeVar("_V")
+
+
+class _DocumentRepository(Generic[_V]):
+    def __init__(
+        self,
+        session: Session,
+        kind: str,
+        empty: Callable[[], _V],
+        encode: Callable[[_V], dict[str, Any]],
+        decode: Callable[[Mapping[str, Any]], _V],
+        value_type: type[_V],
+    ) -> None:
+        self._session = session
+        self._kind = kind
+        self._empty = empty
+        self._encode = encode
+        self._decode = decode
+        self._type = value_type
+
+    def load(self) -> _V:
+        session = self._session
+        key = (session.tenant, self._kind)
+        row = session.query("SELECT token FROM documents WHERE tenant = ? AND kind = ?", key).fetchone()
+        if row is None:
+            return self._empty()
+        kept = session.db.cached_document(session.tenant, self._kind, row[0])
+        if isinstance(kept, self._type):
+            return kept
+        row = session.query("SELECT token, document FROM documents WHERE tenant = ? AND kind = ?", key).fetchone()
+        value = self._decode(json.loads(row[1]))
+        session.db.keep_document(session.tenant, self._kind, row[0], value)
+        return value
+
+    def store(self, value: _V) -> None:
+        session = self._session
+        document = json.dumps(self._encode(value), separators=(",", ":"))
+        session.execute(
+            "INSERT INTO documents (tenant, kind, token, document) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (tenant, kind) DO UPDATE SET token = excluded.token, document = excluded.document",
+            (session.tenant, self._kind, secrets.token_hex(16), document),
+        )
+
+
+class SqliteCatalogRepository(_DocumentRepository[Catalog]):
+    """:class:`~omscore.ports.catalog.CatalogRepository` over one unit of work's session.
+
+    ``load()`` returns the empty catalog when none was stored; ``store()`` replaces it.
+
+    Args:
+        session: the unit of work's session.
+    """
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session, "catalog", lambda: Catalog.build([]), catalog_to_record, catalog_from_record, Catalog)
+
+
+class SqliteNetworkRepository(_DocumentRepository[Network]):
+    """:class:`~omscore.ports.network.NetworkRepository` over one unit of work's session.
+
+    ``load()`` returns the empty network when none was stored; ``store()`` replaces it.
+
+    Args:
+        session: the unit of work's session.
+    """
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session, "network", lambda: Network.build([]), network_to_record, network_from_record, Network)
