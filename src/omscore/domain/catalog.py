@@ -50,6 +50,8 @@ class Sku:
 
 @attrs.frozen
 class KitComponent:
+    """``quantity`` units of ``sku`` in one kit."""
+
     sku: SkuCode
     quantity: int
 

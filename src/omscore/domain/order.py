@@ -49,26 +49,26 @@ class OrderStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-S = OrderStatus
+_S = OrderStatus
 #: The legal status transitions. Anything else raises :class:`IllegalTransition`.
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
-    S.RECEIVED: frozenset({S.HELD, S.APPROVED, S.CANCELLED}),
-    S.HELD: frozenset({S.APPROVED, S.CANCELLED, S.RECEIVED}),
-    S.APPROVED: frozenset({S.HELD, S.MERGED, S.ALLOCATED, S.CANCELLED, S.RECEIVED}),
-    S.MERGED: frozenset({S.APPROVED, S.CANCELLED}),
-    S.ALLOCATED: frozenset({S.RELEASED, S.APPROVED, S.HELD, S.CANCELLED}),
-    S.RELEASED: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.APPROVED, S.CANCELLED}),
-    S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED}),
-    S.SHIPPED: frozenset({S.COMPLETED}),
-    S.COMPLETED: frozenset(),
-    S.CANCELLED: frozenset(),
+    _S.RECEIVED: frozenset({_S.HELD, _S.APPROVED, _S.CANCELLED}),
+    _S.HELD: frozenset({_S.APPROVED, _S.CANCELLED, _S.RECEIVED}),
+    _S.APPROVED: frozenset({_S.HELD, _S.MERGED, _S.ALLOCATED, _S.CANCELLED, _S.RECEIVED}),
+    _S.MERGED: frozenset({_S.APPROVED, _S.CANCELLED}),
+    _S.ALLOCATED: frozenset({_S.RELEASED, _S.APPROVED, _S.HELD, _S.CANCELLED}),
+    _S.RELEASED: frozenset({_S.PARTIALLY_SHIPPED, _S.SHIPPED, _S.APPROVED, _S.CANCELLED}),
+    _S.PARTIALLY_SHIPPED: frozenset({_S.SHIPPED}),
+    _S.SHIPPED: frozenset({_S.COMPLETED}),
+    _S.COMPLETED: frozenset(),
+    _S.CANCELLED: frozenset(),
 }
 #: Statuses in which the order holds (or may hold) stock reservations.
-RESERVING = frozenset({S.ALLOCATED, S.RELEASED, S.PARTIALLY_SHIPPED})
+RESERVING = frozenset({_S.ALLOCATED, _S.RELEASED, _S.PARTIALLY_SHIPPED})
 #: Statuses in which nothing more happens to the order.
-FINAL = frozenset({S.COMPLETED, S.CANCELLED, S.MERGED})
+FINAL = frozenset({_S.COMPLETED, _S.CANCELLED, _S.MERGED})
 #: Statuses before the order is routed: content may still change (revision, merge, address).
-PRE_ROUTING = frozenset({S.RECEIVED, S.HELD, S.APPROVED})
+PRE_ROUTING = frozenset({_S.RECEIVED, _S.HELD, _S.APPROVED})
 
 
 class PaymentMode(enum.StrEnum):

@@ -54,6 +54,10 @@ class RoutingDecision:
         return tuple(sorted({a.location for a in self.allocations}))
 
 
+def _allocation_order(allocation: Allocation) -> tuple[str, str]:
+    return (allocation.location, allocation.line_id)
+
+
 class Router(Protocol):
     """Decides a routing plan for an order from the available stock of candidate locations."""
 
@@ -102,7 +106,7 @@ class PriorityRouter:
 
         for location in candidates:
             if all(available.get((location.id, sku), 0) >= qty for sku, qty in demand.items()):
-                allocations = tuple(sorted(Allocation(location.id, line.id, line.sku, line.quantity) for line in lines))
+                allocations = tuple(Allocation(location.id, line.id, line.sku, line.quantity) for line in lines)
                 steps.append(f"{location.id}: can ship the whole order (first by priority {location.priority})")
                 return RoutingDecision(
                     allocations, {}, Explanation("routing", f"ship complete from {location.id}", tuple(steps))
@@ -155,7 +159,8 @@ class PriorityRouter:
             steps.append(f"short: {', '.join(f'{k}×{v}' for k, v in shortfall.items())}")
             return RoutingDecision((), shortfall, Explanation("routing", "not enough stock", tuple(steps)))
         summary = f"split over {len(used)} location(s): {', '.join(sorted(used))}"
-        return RoutingDecision(tuple(sorted(allocations)), {}, Explanation("routing", summary, tuple(steps)))
+        allocations.sort(key=_allocation_order)
+        return RoutingDecision(tuple(allocations), {}, Explanation("routing", summary, tuple(steps)))
 
 
 def _coverable(

@@ -41,7 +41,7 @@ def draft_shipments(order: Order, allocations: Sequence[Allocation]) -> tuple[Sh
         InvalidInput: an allocation names a line the order does not have.
     """
     parts_by_line: dict[str, list[Allocation]] = {}
-    for allocation in sorted(allocations):
+    for allocation in sorted(allocations, key=lambda a: (a.line_id, a.location)):
         parts_by_line.setdefault(allocation.line_id, []).append(allocation)
     lines_by_location: dict[LocationId, list[ShipmentLine]] = {}
     for line_id in sorted(parts_by_line):
