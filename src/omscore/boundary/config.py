@@ -17,7 +17,7 @@ import attrs
 from pydantic import BaseModel, ValidationError
 
 from omscore.boundary.config_document import MerchantConfigDocument
-from omscore.boundary.errors import FieldProblem, configuration_error, document_problem, problems_of
+from omscore.boundary.errors import FieldProblem, configuration_error, document_problem, problems_of, size_problem
 from omscore.domain.address import GeoPoint
 from omscore.domain.catalog import Catalog, Kit, KitComponent, Listing, Sku
 from omscore.domain.errors import InvalidInput
@@ -91,7 +91,8 @@ def parse_config(
     """
     try:
         if isinstance(data, str | bytes):
-            _check_size(data)
+            if oversize := size_problem(data, MAX_CONFIG_BYTES):
+                raise configuration_error([oversize])
             if format == "toml":
                 document = MerchantConfigDocument.model_validate(_load_toml(data))
             else:
@@ -107,13 +108,6 @@ def parse_config(
         return _to_domain(document)
     except InvalidInput as error:  # a domain rule the cross-checks do not repeat
         raise configuration_error([FieldProblem(error.field, error.value, error.reason, "domain")]) from error
-
-
-def _check_size(data: str | bytes) -> None:
-    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
-    if size > MAX_CONFIG_BYTES:
-        problem = document_problem(data, f"document larger than {MAX_CONFIG_BYTES} bytes ({size})", "too_large")
-        raise configuration_error([problem])
 
 
 def _load_toml(data: str | bytes) -> dict[str, Any]:

@@ -121,3 +121,16 @@ def summarise(value: Any) -> Any:
 def document_problem(value: Any, reason: str, code: str) -> FieldProblem:
     """A problem with the document as a whole."""
     return FieldProblem(DOCUMENT, summarise(value), reason, code)
+
+
+def size_problem(data: str | bytes, limit: int) -> FieldProblem | None:
+    """The problem of raw input larger than ``limit`` bytes of UTF-8, or ``None`` when it fits.
+
+    Text is encoded only when its length leaves the answer open (a character takes one to four bytes).
+    """
+    size = len(data)
+    if isinstance(data, str) and size <= limit < size * 4:
+        size = len(data.encode("utf-8", "surrogatepass"))
+    if size <= limit:
+        return None
+    return document_problem(data, f"document larger than {limit} bytes", "too_large")

@@ -30,7 +30,7 @@ from omscore.boundary._fields import (
     RegionName,
     Street,
 )
-from omscore.boundary.errors import FieldProblem, document_problem, payload_error, problems_of
+from omscore.boundary.errors import FieldProblem, payload_error, problems_of, size_problem
 from omscore.domain.address import Address, GeoPoint, Recipient
 from omscore.domain.identity import Channel, ExternalOrderRef, LocationId
 from omscore.domain.money import Money
@@ -136,7 +136,8 @@ def parse_platform_order(data: Mapping[str, object] | str | bytes) -> PlatformOr
     """
     try:
         if isinstance(data, str | bytes):
-            _check_size(data)
+            if oversize := size_problem(data, MAX_PAYLOAD_BYTES):
+                raise payload_error([oversize])
             payload = PlatformOrderPayload.model_validate_json(data)
         else:
             payload = PlatformOrderPayload.model_validate(data if isinstance(data, dict) else _as_dict(data))
@@ -207,15 +208,6 @@ def dump_platform_order(order: PlatformOrder) -> dict[str, Any]:
 
 def _iso_or_none(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
-
-
-def _check_size(data: str | bytes) -> None:
-    size = len(data)
-    if isinstance(data, str) and size * 4 > MAX_PAYLOAD_BYTES:
-        size = len(data.encode("utf-8", "surrogatepass"))
-    if size > MAX_PAYLOAD_BYTES:
-        problem = document_problem(data, f"payload larger than {MAX_PAYLOAD_BYTES} bytes ({size})", "too_large")
-        raise payload_error([problem])
 
 
 def _as_dict(data: object) -> object:
