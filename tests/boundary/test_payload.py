@@ -307,6 +307,7 @@ def test_a_presale_ship_date_must_be_an_iso_date(day: object) -> None:
         ("priority", 1_001),
         ("external_id", " 3958200007919"),
         ("external_id", ""),
+        ("external_id", "3958200007919\n"),
         ("platform", "t" * 65),
         ("pickup_location", "STORE\nSH"),
         ("lines", []),
