@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from omscore.boundary import InvalidDocument, dump_platform_order, parse_platform_order
@@ -473,3 +474,69 @@ def test_dump_of_a_hand_built_order_parses_back_to_it() -> None:
     )
 
     assert parse_platform_order(dump_platform_order(order)) == order
+
+
+# --- properties over many payloads ---------------------------------------------------------------------------
+
+REQUIRED = [
+    "platform",
+    "shop",
+    "external_id",
+    "revision",
+    "status",
+    "placed_at",
+    "buyer_id",
+    "recipient",
+    "recipient.name",
+    "recipient.phone",
+    "recipient.address",
+    "recipient.address.country",
+    "recipient.address.province",
+    "recipient.address.city",
+    "recipient.address.street",
+    "currency",
+    "shipping_fee",
+    "lines",
+    "lines.0.line_id",
+    "lines.0.listing_id",
+    "lines.0.quantity",
+    "lines.0.amount",
+]
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(order_payloads(), st.sampled_from(REQUIRED))
+def test_removing_any_required_field_is_refused_naming_exactly_that_field(payload: dict[str, Any], path: str) -> None:
+    *parents, name = path.split(".")
+    target: Any = payload
+    for key in parents:
+        target = target[int(key)] if key.isdigit() else target[key]
+    del target[name]
+
+    error = refusal(payload)
+
+    assert [(p.field, p.code) for p in error.errors] == [(path, "missing")]
+
+
+@given(order_payloads(), st.sampled_from(REQUIRED[:-4]), json_values)
+def test_any_value_either_parses_or_is_refused_as_invalid_input(
+    payload: dict[str, Any], field: str, value: Any
+) -> None:
+    *parents, name = field.split(".")
+    target: Any = payload
+    for key in parents:
+        target = target[key]
+    target[name] = value
+
+    refused: str | None = None
+    try:
+        parse_platform_order(payload)
+    except InvalidDocument as error:
+        refused = error.field
+
+    assert refused is None or refused == field or refused.startswith(f"{field}.")
