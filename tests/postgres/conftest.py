@@ -8,8 +8,10 @@ The cluster is started from the server binaries found on ``PATH`` or under ``/us
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from multiprocessing.pool import Pool
 
 import psycopg
 import pytest
@@ -40,7 +42,7 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
             pytest.fail(f"{REQUIRE_VARIABLE} is set, so PostgreSQL tests must run, but {reason}", pytrace=False)
         pytest.skip(reason)
     try:
-        cluster_context = throwaway_cluster(bindir)
+        cluster_context = throwaway_cluster(bindir, settings={"deadlock_timeout": "'100ms'"})
         cluster = cluster_context.__enter__()
     except ClusterStartError as exc:
         pytest.fail(f"could not start a throwaway PostgreSQL cluster from {bindir}: {exc}", pytrace=False)
@@ -109,9 +111,22 @@ def uow_factory_for(shared_database: PostgresDatabase) -> Callable[[str], Callab
     """
     namespace = f"test{next(_numbers)}"
     return lambda tenant: postgres_unit_of_work_factory(shared_database, f"{namespace}/{tenant}")
+
+
 @pytest.fixture
 def uow_factory(
     uow_factory_for: Callable[[str], Callable[[], PostgresUnitOfWork]],
 ) -> Callable[[], PostgresUnitOfWork]:
     """Units of work of the tenant ``default`` over a fresh database (the contract suites' fixture)."""
     return uow_factory_for("default")
+
+
+@pytest.fixture(scope="session")
+def worker_pool() -> Iterator[Pool]:
+    """16 worker processes started with ``spawn`` once for the session (starting them costs seconds)."""
+    pool = multiprocessing.get_context("spawn").Pool(16)
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
