@@ -58,7 +58,9 @@ class PostgresDatabase:
         self.isolation: Isolation = isolation
         self.lock_timeout_ms = lock_timeout_ms
         self.retry = RetryPolicy(max_retries=max_retries)
-        self._pool = ConnectionPool(dsn, max_idle=pool_size, connect_timeout=connect_timeout)
+        self._pool = ConnectionPool(
+            dsn, lock_timeout_ms=lock_timeout_ms, max_idle=pool_size, connect_timeout=connect_timeout
+        )
         try:
             conn = self._pool.acquire()
             try:
@@ -86,7 +88,6 @@ class PostgresDatabase:
         return Transaction(
             self._pool,
             isolation=self.isolation,
-            lock_timeout_ms=self.lock_timeout_ms,
             retry=self.retry,
         )
 

@@ -97,6 +97,7 @@ class PostgresInventoryStore:
             " ON CONFLICT (tenant, location, sku) DO UPDATE SET on_hand = s.on_hand + excluded.on_hand"
             " RETURNING location, sku, on_hand, reserved, safety",
             (self._session.tenant, location, sku, quantity),
+            lock_first=self._session.stock_lock_keys([(location, sku)]),
         )
         assert row is not None
         return _level(row)
@@ -115,6 +116,7 @@ class PostgresInventoryStore:
                 " ON CONFLICT (tenant, location, sku) DO UPDATE SET on_hand = s.on_hand + excluded.on_hand"
                 " RETURNING location, sku, on_hand, reserved, safety",
                 (self._session.tenant, location, sku, delta),
+                lock_first=self._session.stock_lock_keys([(location, sku)]),
             )
         else:
             row = self._session.one(
@@ -122,6 +124,7 @@ class PostgresInventoryStore:
                 " WHERE tenant = %s AND location = %s AND sku = %s AND on_hand + %s - reserved - safety >= 0"
                 " RETURNING location, sku, on_hand, reserved, safety",
                 (delta, self._session.tenant, location, sku, delta),
+                lock_first=self._session.stock_lock_keys([(location, sku)]),
             )
         if row is None:
             current = self.level(location, sku)
@@ -144,6 +147,7 @@ class PostgresInventoryStore:
             " WHERE tenant = %s AND location = %s AND sku = %s AND on_hand - reserved - %s >= 0"
             " RETURNING location, sku, on_hand, reserved, safety",
             (safety, self._session.tenant, location, sku, safety),
+            lock_first=self._session.stock_lock_keys([(location, sku)]),
         )
         if row is not None:
             return _level(row)
@@ -179,6 +183,7 @@ class PostgresInventoryStore:
                 [line.quantity for line in lines],
                 [line.ref for line in lines],
             ),
+            lock_first=self._session.stock_lock_keys((line.location, line.sku) for line in lines),
         )
         if rows and rows[0][0] == "repeated":
             return ReserveOutcome(key, ok=True, repeated=True)

@@ -14,11 +14,13 @@ class ConnectionPool:
     """Keeps up to ``max_idle`` idle connections for reuse; opens more on demand, closes the surplus.
 
     Connections are opened in autocommit mode: :class:`~omscore.adapters.postgres.transaction.Transaction`
-    sends ``BEGIN`` itself, with the isolation level, so that nothing runs outside a known transaction.
+    sends ``BEGIN`` itself, with the isolation level, so that nothing runs outside a known transaction. Each
+    new connection gets the database's ``lock_timeout`` for its whole session.
     """
 
-    def __init__(self, dsn: str, *, max_idle: int = 4, connect_timeout: int = 10) -> None:
+    def __init__(self, dsn: str, *, lock_timeout_ms: int, max_idle: int = 4, connect_timeout: int = 10) -> None:
         self._dsn = dsn
+        self._lock_timeout = f"{lock_timeout_ms}ms"
         self._max_idle = max_idle
         self._connect_timeout = connect_timeout
         self._idle: list[psycopg.Connection[Row]] = []
@@ -37,7 +39,13 @@ class ConnectionPool:
                 if not conn.closed and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
                     return conn
                 conn.close()
-        return psycopg.connect(self._dsn, autocommit=True, connect_timeout=self._connect_timeout)
+        conn = psycopg.connect(self._dsn, autocommit=True, connect_timeout=self._connect_timeout)
+        try:
+            conn.execute("SELECT set_config('lock_timeout', %s, false)", (self._lock_timeout,))
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def release(self, conn: psycopg.Connection[Row]) -> None:
         """Give a connection back; it is closed when it is not idle or the pool is full or closed."""

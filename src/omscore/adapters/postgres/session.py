@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import psycopg
@@ -24,6 +25,11 @@ def check_tenant(tenant: str) -> str:
     return tenant
 
 
+def _lock_key(tenant: str, location: str, sku: str) -> int:
+    digest = hashlib.blake2b(f"{tenant}\0{location}\0{sku}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 class Session:
     """The tenant and transaction of one unit of work; every statement of its repositories runs through it."""
 
@@ -40,6 +46,7 @@ class Session:
         params: Sequence[Any] | None = None,
         *,
         on_serialization_failure: Callable[[], OmsError] | None = None,
+        lock_first: Sequence[int] = (),
     ) -> list[Row]:
         """Run a statement in the unit of work's transaction (see :meth:`Transaction.execute`).
 
@@ -48,7 +55,9 @@ class Session:
         """
         if self.transaction is None:
             raise UnitOfWorkClosed("the unit of work is not open; use it as a context manager")
-        return self.transaction.execute(query, params, on_serialization_failure=on_serialization_failure)
+        return self.transaction.execute(
+            query, params, on_serialization_failure=on_serialization_failure, lock_first=lock_first
+        )
 
     def one(
         self,
@@ -56,10 +65,15 @@ class Session:
         params: Sequence[Any] | None = None,
         *,
         on_serialization_failure: Callable[[], OmsError] | None = None,
+        lock_first: Sequence[int] = (),
     ) -> Row | None:
         """The first row of a statement, or ``None``."""
-        rows = self.execute(query, params, on_serialization_failure=on_serialization_failure)
+        rows = self.execute(query, params, on_serialization_failure=on_serialization_failure, lock_first=lock_first)
         return rows[0] if rows else None
+
+    def stock_lock_keys(self, keys: Iterable[tuple[str, str]]) -> list[int]:
+        """Advisory lock keys of stock rows (see ``lock_first`` of :meth:`Transaction.execute`)."""
+        return [_lock_key(self.tenant, location, sku) for location, sku in keys]
 
     def peek(self, query: Query, params: Sequence[Any] | None = None) -> Row | None:
         """The first row of a read run outside the transaction, on a pooled connection (for error details)."""

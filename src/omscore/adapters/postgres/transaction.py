@@ -12,6 +12,12 @@ What is retried where:
   whole unit of work. After ``max_retries`` re-runs the last failure is raised as :class:`TransientError`.
 * **COMMIT** is retried the same way (only a SERIALIZABLE commit can fail with 40001). A connection lost
   *during* COMMIT is never retried: the outcome is unknown, and :class:`TransientError` says so.
+* **Hot rows at REPEATABLE READ and SERIALIZABLE.** A transaction's snapshot is taken when its first statement
+  starts, before that statement waits for a row lock, so every writer queued on a hot row would fail with 40001
+  when the holder commits. A stock statement that opens a transaction therefore names its stock keys
+  (``lock_first``): the transaction takes session advisory locks on them, in sorted order, *before* ``BEGIN``,
+  so omscore writers of the same rows queue before they take a snapshot, and holds them until it ends. At READ
+  COMMITTED this is not needed and not done.
 * **Not retried:** 55P03 (``lock_timeout`` expired) is raised as :class:`LockTimeout`; an aggregate's
   :class:`ConcurrencyConflict` is the caller's optimistic-concurrency signal and is raised as it is; every
   other error is translated (:mod:`.errors`) and raised. After such an error the journal still holds every
@@ -90,18 +96,18 @@ class Transaction:
         pool: ConnectionPool,
         *,
         isolation: Isolation,
-        lock_timeout_ms: int,
         retry: RetryPolicy,
     ) -> None:
         self._pool = pool
         self._isolation = isolation
-        self._lock_timeout = f"{lock_timeout_ms}ms"
         self._retry = retry
         self._conn: psycopg.Connection[Row] | None = None
         self._open = False
         self._journal: list[_Recorded] = []
         self._finished = False
         self._diverged: TransientError | None = None
+        self._pre_locks: tuple[int, ...] = ()
+        self._pre_locked = False
         self.retries = 0
         """How many times this transaction was re-run (for reports and tests)."""
 
@@ -116,6 +122,7 @@ class Transaction:
         params: Sequence[Any] | None = None,
         *,
         on_serialization_failure: Callable[[], OmsError] | None = None,
+        lock_first: Sequence[int] = (),
     ) -> list[Row]:
         """Run one statement in the transaction and return all its rows.
 
@@ -126,6 +133,8 @@ class Transaction:
                 rolled back and the error this makes is raised instead. A version-guarded UPDATE uses it: at
                 REPEATABLE READ its 40001 means another writer changed the aggregate, a
                 :class:`ConcurrencyConflict`, which a re-run cannot cure.
+            lock_first: advisory lock keys of the rows the statement changes; when the statement opens the
+                transaction at REPEATABLE READ or SERIALIZABLE, they are locked before the snapshot is taken.
 
         Returns:
             the rows (empty for a statement that returns none).
@@ -136,6 +145,8 @@ class Transaction:
             PersistenceError: any other database error, translated.
         """
         self._check_usable()
+        if lock_first and not self._open and not self._journal and self._isolation != "read committed":
+            self._pre_locks = tuple(sorted(set(lock_first)))
         attempt = 0
         while True:
             try:
@@ -202,9 +213,11 @@ class Transaction:
             return
         if self._conn is None:
             self._conn = self._pool.acquire()
+        if self._pre_locks and not self._pre_locked:
+            self._conn.execute("SELECT pg_advisory_lock(k) FROM unnest(%s::bigint[]) AS k", (list(self._pre_locks),))
+            self._pre_locked = True
         self._conn.execute(_BEGIN[self._isolation])
         self._open = True
-        self._conn.execute("SELECT set_config('lock_timeout', %s, true)", (self._lock_timeout,))
         for recorded in self._journal:
             if self._run(recorded.query, recorded.params) != recorded.rows:
                 self._abandon(None)
@@ -233,6 +246,7 @@ class Transaction:
         if conn is None:
             return
         if exc is not None and is_connection_lost(exc):
+            self._pre_locked = False
             self._pool.discard(conn)
             return
         try:
@@ -246,5 +260,13 @@ class Transaction:
     def _finish(self) -> None:
         self._finished = True
         conn, self._conn = self._conn, None
-        if conn is not None:
-            self._pool.release(conn)
+        if conn is None:
+            return
+        if self._pre_locked:
+            self._pre_locked = False
+            try:
+                conn.execute(b"SELECT pg_advisory_unlock_all()")
+            except psycopg.Error:
+                self._pool.discard(conn)
+                return
+        self._pool.release(conn)
