@@ -40,6 +40,10 @@ from omscore.testing.samples import sample_order
 
 pytestmark = pytest.mark.slow
 
+#: Imported once by the fork server, so that a worker only runs this module's own body when it starts. (This
+#: module itself cannot be preloaded: the fork server does not see the ``sys.path`` entry pytest adds for it.)
+PRELOAD = ["pytest", "omscore.testing.samples", "omscore.adapters.sqlite", "omscore.adapters.relay"]
+
 WH, HOT = LocationId("WH-1"), SkuCode("HOT")
 LOCATIONS = [LocationId(f"L{index}") for index in range(3)]
 SKUS = [SkuCode(f"K{index:02d}") for index in range(10)]
@@ -48,8 +52,7 @@ SKUS = [SkuCode(f"K{index:02d}") for index in range(10)]
 @pytest.fixture(scope="module")
 def pool() -> Iterator[ProcessPoolExecutor]:
     context = multiprocessing.get_context("forkserver")
-    # The workers are functions of this module: importing it once in the fork server spares each worker that.
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload(PRELOAD)
     with ProcessPoolExecutor(16, mp_context=context) as executor:
         for future in [executor.submit(warm_up) for _ in range(16)]:
             future.result(timeout=60)
