@@ -1,0 +1,32 @@
+"""The demo scenario and the runs behind ``omscore demo`` and ``omscore run``.
+
+:func:`generate_day` makes a reproducible Double 11 of a multi-channel merchant from a seed;
+:func:`run_demo` feeds it through the pipeline with simulated customer service, warehouses and carriers;
+:func:`run_orders` takes a merchant's own configuration and orders file through it. Both end with a
+:class:`Summary` that includes the audit of the whole store.
+
+>>> from omscore.adapters.memory import MemoryDatabase, memory_unit_of_work_factory
+>>> store = Store("memory", memory_unit_of_work_factory(MemoryDatabase()))
+>>> summary = run_demo(generate_day(orders=40, seed=1), store)
+>>> summary.orders_received, summary.oversold_units, summary.lost_orders, summary.money_drift_minor
+(40, 0, 0, 0)
+"""
+
+from omscore.demo.batch import run_orders
+from omscore.demo.day import Day, Receipt, Wave, generate_day
+from omscore.demo.runner import run_demo
+from omscore.demo.store import Store
+from omscore.demo.summary import LocationStock, MalformedLine, Summary
+
+__all__ = [
+    "Day",
+    "LocationStock",
+    "MalformedLine",
+    "Receipt",
+    "Store",
+    "Summary",
+    "Wave",
+    "generate_day",
+    "run_demo",
+    "run_orders",
+]

@@ -1,0 +1,72 @@
+"""A merchant's own orders file through the pipeline: what ``omscore run`` does.
+
+The configuration's master data is stored (its initial stock only into an empty store), every line of the
+JSON-lines file is validated and taken in — a malformed line is recorded with its line number and the typed
+error's field, value and reason, and skipped, nothing of it stored — then one ``process()`` pass reviews,
+merges, routes and releases everything, and the store is summarised and audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from omscore.adapters.memory import RecordingChannelGateway, RecordingFulfilmentGateway
+from omscore.adapters.system import SystemClock
+from omscore.bootstrap import bootstrap
+from omscore.boundary.config import MerchantConfig
+from omscore.demo.store import Store, id_generator, set_up
+from omscore.demo.summary import HoldLog, MalformedLine, Summary, Tally, summarise
+from omscore.domain.errors import InvalidInput
+
+LineProgress = Callable[[int], None]
+"""Told the number of lines read so far."""
+
+
+def run_orders(
+    config: MerchantConfig,
+    lines: Iterable[bytes | str],
+    store: Store,
+    *,
+    progress: LineProgress | None = None,
+) -> Summary:
+    """Take in the payloads of ``lines`` (one JSON object per line; blank lines are skipped), process, summarise.
+
+    Args:
+        config: the merchant.
+        lines: the lines of a JSON-lines file, without or with their line ends.
+        store: where the data goes.
+        progress: called after every line.
+
+    Returns:
+        The summary; ``malformed`` lists the lines that were skipped.
+
+    Raises:
+        OmsError: a storage fault.
+    """
+    channels = RecordingChannelGateway()
+    oms = bootstrap(
+        store.uow,
+        clock=SystemClock(),
+        ids=id_generator(store),
+        channels=channels,
+        fulfilment=RecordingFulfilmentGateway(),
+        settings=config.settings,
+    )
+    fresh = set_up(oms, store, config, replace=True)
+    tally = Tally()
+    if fresh:
+        for level in config.stock:
+            tally.supply((level.location, level.sku), level.on_hand)
+    number = 0
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            try:
+                tally.take_in(oms, line)
+            except InvalidInput as error:
+                tally.malformed.append(MalformedLine(number, error.field, error.value, error.reason))
+        if progress is not None:
+            progress(number)
+    holds = HoldLog()
+    tally.record_stages(oms.process())
+    holds.observe(oms, 0)
+    return summarise(oms, tally, holds, storage=store.kind, fresh=fresh, scenario={"lines": number})

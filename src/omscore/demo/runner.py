@@ -1,0 +1,228 @@
+"""Feeding a generated day through the pipeline, wave by wave, with simulated people and warehouses.
+
+Each wave: the platforms' pages are pulled and taken in → ``process(release=False)`` reviews, merges and routes
+→ the payloads that arrive while the batch is routed are taken in (cancellations and revisions that hit
+allocated orders) → customer service works the holds older than this wave (memos noted; COD buyers phoned:
+most confirm, some decline) → goods receipts are booked and orders held for stock retried → ``process()``
+routes what is left and releases the wave to the locations → the warehouses confirm parcels released in earlier
+waves with tracking numbers, and carriers deliver parcels shipped earlier.
+
+Everything people and warehouses decide is drawn from ``random.Random(f"{seed}:{topic}:{key}")``, so it does
+not depend on the order things happen in, and a rerun decides the same. On a store an earlier run filled, the
+runner replays only what the platforms send — every delivery again, which intake recognises — and runs the
+pipeline; the warehouses, customer service and the goods receipts acted in the first run and are not repeated.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from omscore.adapters.memory import RecordingChannelGateway, RecordingFulfilmentGateway
+from omscore.adapters.system import ManualClock
+from omscore.app.shipping import ConfirmStatus
+from omscore.bootstrap import bootstrap
+from omscore.boundary.config import parse_config
+from omscore.demo.day import DAY_START, Day, Wave
+from omscore.demo.store import Store, id_generator, set_up
+from omscore.demo.summary import HoldLog, MalformedLine, Summary, Tally, summarise
+from omscore.domain.errors import InvalidInput
+from omscore.domain.identity import CarrierId, Channel, ShipmentId
+from omscore.domain.order import HoldKind, OrderStatus
+from omscore.domain.shipment import ShipmentStatus
+
+Progress = Callable[[int, int, str], None]
+"""Told ``(deliveries taken in, deliveries in the day, what is happening)`` as the run goes."""
+
+#: Share of COD orders above the limit whose buyer confirms on the phone; the others are cancelled.
+COD_CONFIRMED: float = 0.7
+
+
+def run_demo(day: Day, store: Store, *, progress: Progress | None = None) -> Summary:
+    """Run ``day`` against ``store`` and summarise it.
+
+    Args:
+        day: the generated day (see :func:`omscore.demo.day.generate_day`).
+        store: where the data goes; empty, or filled by an earlier run of the same merchant.
+        progress: called after every delivery and at the end of every wave.
+
+    Returns:
+        The summary, with the audit of the whole store.
+
+    Raises:
+        InvalidInput: the store holds another merchant's data.
+        OmsError: a storage fault.
+    """
+    return _DayRun(day, store, progress).run()
+
+
+def chance(seed: int, topic: str, key: object) -> float:
+    """A number in [0, 1) fixed by (seed, topic, key): a decision that does not depend on run order."""
+    return random.Random(f"{seed}:{topic}:{key}").random()
+
+
+class _DayRun:
+    def __init__(self, day: Day, store: Store, progress: Progress | None) -> None:
+        self.day = day
+        self.store = store
+        self.progress = progress
+        self.config = parse_config(day.merchant)
+        self.clock = ManualClock(DAY_START)
+        self.channels = RecordingChannelGateway()
+        self.fulfilment = RecordingFulfilmentGateway()
+        self.oms = bootstrap(
+            store.uow,
+            clock=self.clock,
+            ids=id_generator(store),
+            channels=self.channels,
+            fulfilment=self.fulfilment,
+            settings=self.config.settings,
+        )
+        self.tally = Tally()
+        self.holds = HoldLog()
+        self.cursors: dict[Channel, str] = {}
+        self.released_at: dict[ShipmentId, tuple[int, CarrierId]] = {}
+        self.shipped_at: dict[ShipmentId, int] = {}
+        self.left: set[ShipmentId] = set()
+        self.total = day.deliveries
+        self.fresh = False
+
+    def run(self) -> Summary:
+        oms = self.oms
+        self.fresh = set_up(oms, self.store, self.config, replace=False)
+        if self.fresh:
+            for level in self.config.stock:
+                self.tally.supply((level.location, level.sku), level.on_hand)
+        for wave in self.day.waves:
+            self._wave(wave)
+        pushes = {(push.ref, push.tracking_number) for push in self.channels.tracking_pushes}
+        return summarise(
+            oms,
+            self.tally,
+            self.holds,
+            storage=self.store.kind,
+            fresh=self.fresh,
+            write_backs=len(pushes),
+            scenario={"seed": self.day.seed, "orders_requested": self.day.orders, "waves": len(self.day.waves)},
+        )
+
+    # --- one wave ---------------------------------------------------------------------------------------
+
+    def _wave(self, wave: Wave) -> None:
+        oms, tally = self.oms, self.tally
+        what = f"{wave.label}{' live stream' if wave.live_spike else ''}"
+        self.clock.set(max(self.clock.now(), wave.ends_at))
+        if self.fresh:
+            self._parcels_leave(wave)
+        self._pull(wave, what)
+        tally.record_stages(oms.process(release=False))
+        self.holds.observe(oms, wave.index)
+        for payload in wave.late_arrivals:
+            self._take_in(payload, what)
+        if self.fresh:
+            self._customer_service(wave.index)
+            if wave.receipts:
+                for receipt in wave.receipts:
+                    oms.receive_stock(receipt.location, receipt.sku, receipt.quantity)
+                    tally.supply((receipt.location, receipt.sku), receipt.quantity)
+                    tally.units_received += receipt.quantity
+                oms.retry_out_of_stock()
+        tally.record_stages(oms.process())
+        self.holds.observe(oms, wave.index)
+        if self.fresh:
+            self._warehouses(wave.index)
+        self._tell(f"{what} released")
+
+    def _pull(self, wave: Wave, what: str) -> None:
+        """Queue the wave's payloads as one page per shop, then pull every shop (in shop order) and take in."""
+        pages: dict[Channel, list[Mapping[str, Any]]] = {}
+        for payload in wave.arrivals:
+            pages.setdefault(Channel(str(payload["platform"]), str(payload["shop"])), []).append(payload)
+        for channel in sorted(pages):
+            self.channels.queue_page(channel, pages[channel])
+        for channel in sorted(pages):
+            pulled = self.channels.pull_orders(channel, self.cursors.get(channel, ""))
+            self.cursors[channel] = pulled.cursor
+            for payload in pulled.payloads:
+                self._take_in(payload, what)
+
+    def _take_in(self, payload: Mapping[str, Any], what: str) -> None:
+        try:
+            self.tally.take_in(self.oms, payload)
+        except InvalidInput as error:
+            self.tally.malformed.append(MalformedLine(self.tally.deliveries, error.field, error.value, error.reason))
+        if self.tally.deliveries % 25 == 0:
+            self._tell(what)
+
+    def _tell(self, what: str) -> None:
+        if self.progress is not None:
+            self.progress(self.tally.deliveries, self.total, what)
+
+    # --- people and warehouses --------------------------------------------------------------------------
+
+    def _customer_service(self, wave: int) -> None:
+        """Work the holds seen in an earlier wave: note memos; phone COD buyers above the limit."""
+        oms, tally, seed = self.oms, self.tally, self.day.seed
+        for order_id in oms.orders_with_status(OrderStatus.HELD):
+            first = self.holds.first_seen.get(order_id)
+            if first is None or first >= wave:
+                continue
+            order = oms.order(order_id)
+            if order is None:
+                continue
+            if order.has_hold(HoldKind.MEMO):
+                oms.release_hold(order_id, HoldKind.MEMO, "memo read and noted by customer service")
+                tally.holds_released += 1
+            if order.has_hold(HoldKind.COD_LIMIT):
+                if chance(seed, "cod", order.ref) < COD_CONFIRMED:
+                    oms.release_hold(order_id, HoldKind.COD_LIMIT, "buyer confirmed the COD order by phone")
+                    tally.holds_released += 1
+                elif oms.cancel(order_id, "buyer declined the COD order by phone").cancelled:
+                    tally.operator_cancels += 1
+
+    def _parcels_leave(self, wave: Wave) -> None:
+        """Parcels that left the warehouse before the platform's cancellation reached omscore."""
+        for ref in wave.parcels_left:
+            order = self.oms.order_by_ref(ref)
+            if order is not None and order.merged_into is not None:
+                order = self.oms.order(order.merged_into)
+            if order is None:
+                continue
+            for shipment in self.oms.shipments(order.id):
+                if shipment.status is ShipmentStatus.RELEASED and shipment.carrier is not None:
+                    self.fulfilment.mark_left(shipment.id)
+                    self.left.add(shipment.id)
+                    self.released_at.setdefault(shipment.id, (wave.index, shipment.carrier))
+
+    def _warehouses(self, wave: int) -> None:
+        """Confirm parcels 1–3 waves after release (at once for parcels that left early); deliver parcels 2–3
+        waves after they shipped."""
+        oms, tally, seed = self.oms, self.tally, self.day.seed
+        for status in (OrderStatus.RELEASED, OrderStatus.PARTIALLY_SHIPPED):
+            for order_id in oms.orders_with_status(status):
+                for shipment in oms.shipments(order_id):
+                    if shipment.status is ShipmentStatus.RELEASED and shipment.carrier is not None:
+                        self.released_at.setdefault(shipment.id, (wave, shipment.carrier))
+        for shipment_id in sorted(self.released_at):
+            released, carrier = self.released_at[shipment_id]
+            roll = chance(seed, "pack", shipment_id)
+            delay = 1 if roll < 0.8 else 2 if roll < 0.95 else 3
+            if shipment_id not in self.left and wave < released + delay:
+                continue
+            del self.released_at[shipment_id]
+            result = oms.confirm_shipment(shipment_id, carrier, tracking_number(seed, shipment_id, carrier))
+            if result.status is ConfirmStatus.SHIPPED:
+                tally.confirmed_shipments += 1
+                self.shipped_at[shipment_id] = wave
+        for shipment_id in sorted(self.shipped_at):
+            delay = 2 if chance(seed, "deliver", shipment_id) < 0.6 else 3
+            if wave >= self.shipped_at[shipment_id] + delay:
+                del self.shipped_at[shipment_id]
+                if oms.confirm_delivered(shipment_id):
+                    tally.confirmed_deliveries += 1
+
+
+def tracking_number(seed: int, shipment_id: str, carrier: str) -> str:
+    """The tracking number the carrier gives a shipment's parcel (fixed by seed and shipment)."""
+    return f"{carrier}{random.Random(f'{seed}:tracking:{shipment_id}').randrange(10**12):012d}"
