@@ -108,19 +108,23 @@ def _geo_from(data: Mapping[str, Any]) -> GeoPoint:
 
 
 def _datetime(value: datetime) -> Record:
-    """ISO 8601 text with its offset, plus the zone name when the tzinfo is a :class:`ZoneInfo`."""
+    """ISO 8601 text with its offset, plus ``fold`` and, for a :class:`ZoneInfo`, the zone's name.
+
+    With the zone and fold the exact wall time comes back, even a wall time that a clock change made ambiguous
+    or skipped; without them (a fixed offset) the offset in the text is the whole story.
+    """
     zone = value.tzinfo.key if isinstance(value.tzinfo, ZoneInfo) else None
-    return {"at": value.isoformat(), "zone": zone}
+    return {"at": value.isoformat(), "zone": zone, "fold": value.fold}
 
 
 def _datetime_from(data: Mapping[str, Any]) -> datetime:
     value = datetime.fromisoformat(data["at"])
     zone = data["zone"]
     if zone is not None:
-        # When the zone is unknown on this machine the instant and offset are still exact.
+        # When the zone is unknown on this machine the instant and offset in the text are still exact.
         with contextlib.suppress(ZoneInfoNotFoundError):
-            value = value.astimezone(ZoneInfo(zone))
-    return value
+            value = value.replace(tzinfo=ZoneInfo(zone))
+    return value.replace(fold=data.get("fold", 0))
 
 
 def _date_from(text: str | None) -> date | None:
