@@ -11,23 +11,24 @@ from omscore.ports.outbox import OutboxRecord
 
 
 class OutboxTable:
-    """One tenant's undelivered records in id order, and the next id to give.
+    """One tenant's undelivered events by record id (in id order), and the next id to give.
 
-    Delivered records are dropped: nothing reads them back.
+    Events are immutable values, so they are kept as they are and turned into records (name and payload) only
+    when read. Delivered ones are dropped: nothing reads them back.
     """
 
     __slots__ = ("next_id", "undelivered")
 
     def __init__(self) -> None:
-        self.undelivered: dict[int, OutboxRecord] = {}
+        self.undelivered: dict[int, DomainEvent] = {}
         self.next_id = 1
 
     def append(self, events: Sequence[DomainEvent]) -> None:
-        """Store ``events`` as records with the next ids, in order."""
+        """Store ``events`` under the next ids, in order."""
         undelivered = self.undelivered
         next_id = self.next_id
         for event in events:
-            undelivered[next_id] = OutboxRecord(next_id, event.name, event.payload())
+            undelivered[next_id] = event
             next_id += 1
         self.next_id = next_id
 
@@ -42,7 +43,7 @@ class MemoryOutbox:
     def __init__(self, table: OutboxTable, transaction: Transaction) -> None:
         self._table = table
         self._tx = transaction
-        self._delivered: list[OutboxRecord] = []
+        self._delivered: list[tuple[int, DomainEvent]] = []
 
     def append(self, events: Sequence[DomainEvent]) -> None:
         """Queue ``events``; they are stored, after what was recorded before them, when the unit of work commits.
@@ -60,7 +61,8 @@ class MemoryOutbox:
             UnitOfWorkClosed: outside an open unit of work.
         """
         self._tx.check()
-        return list(itertools.islice(self._table.undelivered.values(), max(limit, 0)))
+        oldest = itertools.islice(self._table.undelivered.items(), max(limit, 0))
+        return [OutboxRecord(record_id, event.name, event.payload()) for record_id, event in oldest]
 
     def mark_delivered(self, ids: Sequence[int]) -> None:
         """Mark the records ``ids`` delivered; delivered or unknown ids are ignored.
@@ -71,9 +73,9 @@ class MemoryOutbox:
         self._tx.check()
         undelivered = self._table.undelivered
         for record_id in ids:
-            record = undelivered.pop(record_id, None)
-            if record is not None:
-                self._delivered.append(record)
+            event = undelivered.pop(record_id, None)
+            if event is not None:
+                self._delivered.append((record_id, event))
 
     def _flush(self) -> None:
         """Store the events the unit of work gathered (called on commit)."""
@@ -86,8 +88,8 @@ class MemoryOutbox:
     def _undo(self) -> None:
         if self._delivered:
             undelivered = self._table.undelivered
-            for record in self._delivered:
-                undelivered[record.id] = record
+            for record_id, event in self._delivered:
+                undelivered[record_id] = event
             self._table.undelivered = dict(sorted(undelivered.items()))
         self._tx.events.clear()
         self._forget_undo()

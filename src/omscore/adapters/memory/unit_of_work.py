@@ -138,7 +138,6 @@ class MemoryUnitOfWork:
     def _undo(self) -> None:
         for participant in reversed(self._participants):
             participant._undo()
-        self._tx.events.clear()
 
 
 def memory_unit_of_work_factory(db: MemoryDatabase, tenant: str = "default") -> Callable[[], UnitOfWork]:
