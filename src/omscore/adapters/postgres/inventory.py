@@ -3,7 +3,8 @@
 Every change of a stock row is either one guarded relative UPDATE (``… SET reserved = reserved + n WHERE
 on_hand - reserved - safety >= n``) or, for several rows, ``SELECT … ORDER BY location, sku FOR UPDATE``
 followed by the change; never a value computed in Python and written back. Reserve, release and consume run
-as one call of a server-side function each (``omscore.reserve``, ``omscore.settle`` in the schema), so the
+as one call of a server-side function each (``omscore.reserve``, ``omscore.reserve_one`` for a single line,
+``omscore.settle`` in the schema), so the
 hot row is locked for one round trip, not several. At READ COMMITTED PostgreSQL re-checks a guarded UPDATE
 against the newest version of a row it waited for, which is what makes the guard safe; at REPEATABLE READ a
 concurrent change fails the statement with 40001 and the transaction is re-run (:mod:`.transaction`).
@@ -30,6 +31,17 @@ from omscore.domain.inventory import (
 
 def _level(row: Row) -> StockLevel:
     return StockLevel(LocationId(row[0]), SkuCode(row[1]), int(row[2]), int(row[3]), int(row[4]))
+
+
+def _outcome(key: str, rows: list[Row]) -> ReserveOutcome:
+    if rows and rows[0][0] == "repeated":
+        return ReserveOutcome(key, ok=True, repeated=True)
+    if rows and rows[0][0] == "reserved":
+        return ReserveOutcome(key, ok=True)
+    shortages = tuple(
+        Shortage(LocationId(row[1]), SkuCode(row[2]), int(row[3]), int(row[4])) for row in rows if row[0] == "short"
+    )
+    return ReserveOutcome(key, ok=False, shortages=shortages)
 
 
 def _check_count(field: str, value: int, minimum: int) -> int:
@@ -173,6 +185,14 @@ class PostgresInventoryStore:
         check_key(key)
         if not lines:
             raise InvalidInput("lines", list(lines), "a reservation needs at least one line")
+        if len(lines) == 1:
+            line = lines[0]
+            rows = self._session.execute(
+                "SELECT outcome, location, sku, requested, available FROM omscore.reserve_one(%s, %s, %s, %s, %s, %s)",
+                (self._session.tenant, key, line.location, line.sku, line.quantity, line.ref),
+                lock_first=self._session.stock_lock_keys([(line.location, line.sku)]),
+            )
+            return _outcome(key, rows)
         rows = self._session.execute(
             "SELECT outcome, location, sku, requested, available FROM omscore.reserve(%s, %s, %s, %s, %s, %s)",
             (
@@ -185,14 +205,7 @@ class PostgresInventoryStore:
             ),
             lock_first=self._session.stock_lock_keys((line.location, line.sku) for line in lines),
         )
-        if rows and rows[0][0] == "repeated":
-            return ReserveOutcome(key, ok=True, repeated=True)
-        if rows and rows[0][0] == "reserved":
-            return ReserveOutcome(key, ok=True)
-        shortages = tuple(
-            Shortage(LocationId(row[1]), SkuCode(row[2]), int(row[3]), int(row[4])) for row in rows if row[0] == "short"
-        )
-        return ReserveOutcome(key, ok=False, shortages=shortages)
+        return _outcome(key, rows)
 
     def release(self, key: str, ref: str | None = None) -> int:
         """Release what ``key`` holds (only the lines of ``ref`` when given). Idempotent; returns the units

@@ -184,6 +184,43 @@ BEGIN
 END;
 $$;
 
+-- reserve_one: reserve() for a single line, with scalar arguments (the common case, and the hot path).
+CREATE FUNCTION omscore.reserve_one(
+    p_tenant text, p_key text, p_location text, p_sku text, p_quantity bigint, p_ref text
+) RETURNS TABLE (outcome text, location text, sku text, requested bigint, available bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_claimed boolean;
+BEGIN
+    INSERT INTO omscore.reservations AS r (tenant, key) VALUES (p_tenant, p_key) ON CONFLICT DO NOTHING;
+    v_claimed := FOUND;
+    IF NOT v_claimed THEN
+        PERFORM 1 FROM omscore.reservations r WHERE r.tenant = p_tenant AND r.key = p_key FOR UPDATE;
+        PERFORM 1 FROM omscore.reservation_lines l WHERE l.tenant = p_tenant AND l.key = p_key;
+        IF FOUND THEN
+            RETURN QUERY SELECT 'repeated'::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint;
+            RETURN;
+        END IF;
+    END IF;
+    -- One row: the guarded relative UPDATE is the lock and the check in one step.
+    UPDATE omscore.stock s SET reserved = s.reserved + p_quantity
+        WHERE s.tenant = p_tenant AND s.location = p_location AND s.sku = p_sku
+          AND s.on_hand - s.reserved - s.safety >= p_quantity;
+    IF FOUND THEN
+        INSERT INTO omscore.reservation_lines (tenant, key, location, sku, ref, quantity)
+            VALUES (p_tenant, p_key, p_location, p_sku, p_ref, p_quantity);
+        RETURN QUERY SELECT 'reserved'::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint;
+        RETURN;
+    END IF;
+    IF v_claimed THEN
+        DELETE FROM omscore.reservations r WHERE r.tenant = p_tenant AND r.key = p_key;
+    END IF;
+    RETURN QUERY SELECT 'short'::text, p_location, p_sku, p_quantity, coalesce(
+        (SELECT s.on_hand - s.reserved - s.safety FROM omscore.stock s
+         WHERE s.tenant = p_tenant AND s.location = p_location AND s.sku = p_sku), 0);
+END;
+$$;
+
 -- release / consume: take the lines of p_key (only those of p_ref when given) off the stock rows, which
 -- are locked in the fixed order first. p_consume also takes the units off on hand (they were shipped).
 -- Returns the units released or consumed; 0 when there was nothing (a repeat).
