@@ -32,7 +32,12 @@ class PostgresOutbox:
         self._session = session
 
     def append(self, events: Sequence[DomainEvent]) -> None:
-        """Store events (one statement for all); they become visible when the unit of work commits."""
+        """Queue events behind those already recorded in this unit of work; they are written, in that order, by
+        the commit (with the events of the orders and shipments stored), and become visible with it."""
+        self._session.pending_events.extend(events)
+
+    def write(self, events: Sequence[DomainEvent]) -> None:
+        """Insert events into the outbox table with one statement, keeping their order (used by the commit)."""
         if not events:
             return
         records = [event_to_record(event) for event in events]

@@ -19,9 +19,9 @@ from omscore.domain.errors import UnitOfWorkClosed
 class PostgresUnitOfWork:
     """The :class:`~omscore.ports.unit_of_work.UnitOfWork` of a PostgreSQL database.
 
-    Entering begins a transaction (sent with the first statement); :meth:`commit` first appends the events of
-    every order and shipment stored through the repositories to the outbox, in the order they were stored,
-    then commits; leaving without a commit rolls back. After a commit or rollback the unit of work may go on
+    Entering begins a transaction (sent with the first statement); :meth:`commit` first writes to the outbox
+    the events of every order and shipment stored through the repositories and those appended to the outbox,
+    in the order they were stored or appended, then commits; leaving without a commit rolls back. After a commit or rollback the unit of work may go on
     with a new transaction until it is left; once left it cannot be entered again. Serialization failures,
     deadlocks and lost connections are retried inside (see :mod:`omscore.adapters.postgres.transaction`).
 
@@ -98,7 +98,7 @@ class PostgresUnitOfWork:
         try:
             if commit:
                 events, self._session.pending_events = self._session.pending_events, []
-                self.outbox.append(events)
+                self.outbox.write(events)
                 transaction.commit()
             else:
                 self._session.pending_events = []
