@@ -19,11 +19,12 @@ from omscore.domain.errors import UnitOfWorkClosed
 class PostgresUnitOfWork:
     """The :class:`~omscore.ports.unit_of_work.UnitOfWork` of a PostgreSQL database.
 
-    Entering begins a transaction (sent with the first statement); :meth:`commit` first writes to the outbox
+    Entering begins a transaction (sent with the first statement). :meth:`commit` first writes to the outbox
     the events of every order and shipment stored through the repositories and those appended to the outbox,
-    in the order they were stored or appended, then commits; leaving without a commit rolls back. After a commit or rollback the unit of work may go on
-    with a new transaction until it is left; once left it cannot be entered again. Serialization failures,
-    deadlocks and lost connections are retried inside (see :mod:`omscore.adapters.postgres.transaction`).
+    in the order they were stored or appended, then commits; leaving without a commit rolls back. After a
+    commit or rollback the unit of work may go on with a new transaction until it is left; once left it cannot
+    be entered again. Serialization failures, deadlocks and lost connections are retried inside (see
+    :mod:`omscore.adapters.postgres.transaction`).
 
     Args:
         db: the database.
