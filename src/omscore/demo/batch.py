@@ -63,7 +63,7 @@ def run_orders(
             try:
                 tally.take_in(oms, line)
             except InvalidInput as error:
-                tally.malformed.append(MalformedLine(number, error.field, error.value, error.reason))
+                tally.malformed.append(MalformedLine.of(number, error))
         if progress is not None:
             progress(number)
     holds = HoldLog()

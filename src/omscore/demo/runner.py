@@ -151,7 +151,7 @@ class _DayRun:
         try:
             self.tally.take_in(self.oms, payload)
         except InvalidInput as error:
-            self.tally.malformed.append(MalformedLine(self.tally.deliveries, error.field, error.value, error.reason))
+            self.tally.malformed.append(MalformedLine.of(self.tally.deliveries, error))
         if self.tally.deliveries % 25 == 0:
             self._tell(what)
 

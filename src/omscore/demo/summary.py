@@ -17,6 +17,7 @@ import attrs
 from omscore.app.intake import IntakeResult, IntakeStatus
 from omscore.app.pipeline import OrderManagement, StageCounts
 from omscore.boundary.payload import parse_platform_order
+from omscore.domain.errors import InvalidInput
 from omscore.domain.identity import ExternalOrderRef, LocationId, OrderId, SkuCode
 from omscore.domain.order import HoldKind, OrderStatus
 from omscore.domain.platform_order import PlatformStatus
@@ -33,6 +34,16 @@ class MalformedLine:
     field: str
     value: Any
     reason: str
+
+    @classmethod
+    def of(cls, number: int, error: InvalidInput) -> MalformedLine:
+        """The record of ``error`` at ``number``, its value made JSON-safe (bytes decoded, others as text)."""
+        value = error.value
+        if isinstance(value, bytes | bytearray):
+            value = bytes(value).decode("utf-8", "replace")
+        elif value is not None and not isinstance(value, str | int | float | bool):
+            value = str(value)
+        return cls(number, error.field, value, error.reason)
 
 
 @attrs.define
