@@ -1,0 +1,567 @@
+"""The ``omscore`` command: the demo day, a merchant's own orders file, and a look at what is stored.
+
+A composition root: it opens the storage named by ``--db`` (SQLite file, ``:memory:``, or a PostgreSQL URL),
+hands it to :mod:`omscore.demo`, and renders the summary with rich (tables for people, ``--json`` for machines).
+Progress goes to stderr so that ``--json`` output stays clean. Every omscore error is printed as one message
+and exits with status 1; a missing ``cli`` extra (typer, rich) exits with status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from omscore.adapters.memory import RecordingChannelGateway, RecordingFulfilmentGateway
+from omscore.adapters.system import SequentialIds, SystemClock
+from omscore.app.pipeline import OrderManagement
+from omscore.bootstrap import bootstrap
+from omscore.boundary.config import load_config
+from omscore.boundary.errors import InvalidDocument
+from omscore.demo import Store, Summary, generate_day, run_demo, run_orders
+from omscore.domain.errors import InvalidInput, OmsError
+from omscore.domain.identity import Channel, ExternalOrderRef, OrderId
+from omscore.domain.order import Order, OrderStatus
+from omscore.domain.shipment import Shipment
+
+try:
+    import typer
+    from rich.box import SIMPLE_HEAD
+    from rich.columns import Columns
+    from rich.console import Console, Group
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+except ModuleNotFoundError as _missing:  # the ``cli`` extra is not installed; ``main`` says so
+    MISSING_EXTRA: str | None = _missing.name or "typer"
+else:
+    MISSING_EXTRA = None
+
+#: Where ``omscore demo`` keeps its day, and where ``omscore orders``/``order`` look by default.
+DEMO_DB = "omscore-demo.db"
+#: Where ``omscore run`` keeps a merchant's orders by default.
+RUN_DB = "omscore.db"
+#: The tenant every command works in.
+TENANT = "default"
+
+_DB_HELP = (
+    "Storage: a SQLite file (created when missing), ':memory:' for a throw-away in-memory store, "
+    "or a postgresql:// URL (needs the postgres extra)."
+)
+
+
+# --- storage ---------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def open_store(db: str, *, must_exist: bool = False) -> Iterator[Store]:
+    """Open the storage ``db`` names for the length of a command.
+
+    Args:
+        db: a SQLite file path, ``:memory:``, or a ``postgresql://`` URL.
+        must_exist: refuse a SQLite file that does not exist yet (the reading commands).
+
+    Raises:
+        InvalidInput: (field ``--db``) the file is missing, or the PostgreSQL adapter cannot be loaded.
+        OmsError: the storage cannot be opened.
+    """
+    if db == ":memory:":
+        from omscore.adapters.memory import MemoryDatabase, memory_unit_of_work_factory
+
+        yield Store("memory", memory_unit_of_work_factory(MemoryDatabase(), TENANT), None, db)
+        return
+    if db.startswith(("postgresql://", "postgres://")):
+        shown = _without_password(db)
+        try:
+            from omscore.adapters.postgres import PostgresDatabase, PostgresIds, postgres_unit_of_work_factory
+        except ImportError as error:
+            raise InvalidInput(
+                "--db", shown, f"PostgreSQL needs psycopg 3: pip install 'omscore[postgres]' ({error})"
+            ) from error
+        pg = PostgresDatabase(db)
+        try:
+            yield Store("postgresql", postgres_unit_of_work_factory(pg, TENANT), PostgresIds(pg), shown)
+        finally:
+            pg.close()
+        return
+    path = Path(db)
+    if must_exist and not path.is_file():
+        raise InvalidInput("--db", db, "no database file there; run `omscore demo` first or pass --db")
+    from omscore.adapters.sqlite import SqliteDatabase, SqliteIds, sqlite_unit_of_work_factory
+
+    database = SqliteDatabase(path)
+    try:
+        yield Store("sqlite", sqlite_unit_of_work_factory(database, TENANT), SqliteIds(database, tenant=TENANT), db)
+    finally:
+        database.close()
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _reader(store: Store) -> OrderManagement:
+    """The application over ``store`` for reading (gateways are fakes: nothing is sent anywhere)."""
+    return bootstrap(
+        store.uow,
+        clock=SystemClock(),
+        ids=store.ids or SequentialIds(),
+        channels=RecordingChannelGateway(),
+        fulfilment=RecordingFulfilmentGateway(),
+    )
+
+
+# --- errors and progress -------------------------------------------------------------------------------------
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Turn omscore errors and unreadable files into one message on stderr and exit status 1."""
+    try:
+        yield
+    except InvalidDocument as error:
+        err = _stderr()
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        for problem in error.errors[1:10]:
+            err.print(f"  also {escape(problem.field)}: {escape(problem.reason)} (got {escape(repr(problem.value))})")
+        raise typer.Exit(1) from None
+    except OmsError as error:
+        _stderr().print(f"[bold red]error:[/] {escape(str(error))}")
+        raise typer.Exit(1) from None
+    except OSError as error:
+        _stderr().print(f"[bold red]error:[/] {escape(str(error))}")
+        raise typer.Exit(1) from None
+
+
+@contextmanager
+def _progress_bar(total: int, what: str) -> Iterator[Callable[[int, str], None]]:
+    """A progress bar on stderr; yields ``tell(done, description)``."""
+    with Progress(
+        TextColumn("[bold]{task.description:<28}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(what),
+        TimeElapsedColumn(),
+        console=_stderr(),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("starting", total=total)
+
+        def tell(done: int, description: str) -> None:
+            progress.update(task, completed=done, description=description)
+
+        yield tell
+
+
+# --- commands --------------------------------------------------------------------------------------------------
+
+
+def demo(
+    orders: Annotated[
+        int, typer.Option("--orders", "-n", min=0, max=2_000_000, help="Platform orders placed during the day.")
+    ] = 2000,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the day: the same seed gives the same day and JSON.")] = 7,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as one JSON object (the last line of stdout).")
+    ] = False,
+    db: Annotated[str, typer.Option(help=_DB_HELP)] = DEMO_DB,
+) -> None:
+    """Run a reproducible Double 11 of a multi-channel merchant through omscore and audit the result.
+
+    Five shops (Tmall ×2, JD, a Douyin live-stream room, Shopify) send orders in twelve two-hour waves to a
+    tea brand with two regional warehouses, a 3PL, a pickup store and a drop-ship workshop: re-sent
+    duplicates, out-of-order revisions, same-buyer orders to merge (spelled differently), splits, COD orders
+    over the limit, memos, unmapped listings, cancellations at every stage, a live-stream spike and goods
+    receipts. Customer service, warehouses and carriers are simulated. The summary ends with the invariant
+    checks (oversold units, lost orders, money drift …), all zero in a healthy run.
+
+    On a database an earlier run filled, only what the platforms send is replayed (every delivery is
+    recognised again); the stock ledger check then needs the first run's receipts and is skipped.
+    """
+    with _reported():
+        started = time.perf_counter()
+        day = generate_day(orders, seed)
+        with open_store(db) as store, _progress_bar(day.deliveries, "deliveries") as tell:
+            summary = run_demo(day, store, progress=lambda done, total, what: tell(done, what))
+        elapsed = time.perf_counter() - started
+        timing = f"{orders} orders ({day.deliveries} deliveries) in {elapsed:.1f} s — {orders / elapsed:,.0f} orders/s"
+        if as_json:
+            _stderr().print(f"omscore demo: {timing}")
+            print(json.dumps(summary.as_json(), ensure_ascii=False, sort_keys=True))
+            return
+        out = Console(highlight=False)
+        out.print(
+            f"[bold]omscore demo[/] — seed {seed}, {orders} orders in {len(day.waves)} waves, "
+            f"{summary.storage} storage ({escape(store.location)})"
+        )
+        _render(out, summary)
+        out.print(f"\n[dim]{timing}[/]")
+
+
+def run(
+    config: Annotated[Path, typer.Option("--config", "-c", help="The merchant configuration file (.json or .toml).")],
+    orders_file: Annotated[
+        Path, typer.Option("--orders", "-o", help="Platform orders, one canonical JSON payload per line.")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary as one JSON object (the last line of stdout).")
+    ] = False,
+    db: Annotated[str, typer.Option(help=_DB_HELP)] = RUN_DB,
+) -> None:
+    """Take a merchant's orders file through omscore: intake, review, merge, routing, release; then audit.
+
+    The configuration's catalog and network are stored (replacing older ones); its initial stock is booked
+    only into an empty database. A malformed line is reported with its line number and the field at fault,
+    and skipped — nothing of it is stored.
+    """
+    with _reported():
+        started = time.perf_counter()
+        merchant = load_config(config)
+        lines = orders_file.read_bytes().splitlines()
+        with open_store(db) as store, _progress_bar(len(lines), "lines") as tell:
+            summary = run_orders(merchant, lines, store, progress=lambda done: tell(done, orders_file.name))
+        elapsed = time.perf_counter() - started
+        timing = f"{len(lines)} lines in {elapsed:.1f} s"
+        if as_json:
+            _stderr().print(f"omscore run: {timing}")
+            print(json.dumps(summary.as_json(), ensure_ascii=False, sort_keys=True))
+            return
+        out = Console(highlight=False)
+        out.print(
+            f"[bold]omscore run[/] — {escape(str(orders_file))}, {summary.storage} storage ({escape(store.location)})"
+        )
+        if summary.malformed:
+            table = Table(title="Malformed lines (skipped, nothing stored)", title_justify="left")
+            for column in ("line", "field", "value", "reason"):
+                table.add_column(column, justify="right" if column == "line" else "left")
+            for bad in summary.malformed:
+                table.add_row(str(bad.number), escape(bad.field), escape(repr(bad.value)), escape(bad.reason))
+            out.print(table)
+        _render(out, summary)
+        out.print(f"\n[dim]{timing}[/]")
+
+
+def orders_command(
+    status: Annotated[
+        OrderStatus | None, typer.Option(case_sensitive=False, help="Only orders in this status.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Show at most this many orders (lowest ids first).")] = 50,
+    db: Annotated[str, typer.Option(help=_DB_HELP)] = DEMO_DB,
+) -> None:
+    """List stored orders: status, shop, platform orders, units, total, holds and shipments."""
+    with _reported(), open_store(db, must_exist=True) as store:
+        oms = _reader(store)
+        statuses = [status] if status is not None else list(OrderStatus)
+        ids = sorted(order_id for s in statuses for order_id in oms.orders_with_status(s))
+        title = f"Orders{f' ({status.value})' if status else ''}"
+        table = Table(title=title, title_justify="left", box=SIMPLE_HEAD, pad_edge=False)
+        table.add_column("order", no_wrap=True)
+        table.add_column("status", no_wrap=True)
+        table.add_column("platform order", overflow="ellipsis", no_wrap=True, max_width=30)
+        table.add_column("units", justify="right", min_width=5)
+        table.add_column("total", justify="right", no_wrap=True)
+        table.add_column("holds", min_width=12)
+        for order_id in ids[:limit]:
+            order = oms.order(order_id)
+            if order is None:
+                continue
+            more = f" +{len(order.refs) - 1}" if len(order.refs) > 1 else ""
+            table.add_row(
+                order.id,
+                _status(order.status),
+                escape(f"{order.ref}{more}"),
+                str(order.units),
+                str(order.total),
+                escape(", ".join(hold.kind.value for hold in order.holds)),
+            )
+        out = Console(highlight=False)
+        out.print(table)
+        out.print(f"[dim]{min(limit, len(ids))} of {len(ids)} orders shown; details: omscore order ORDER_ID[/]")
+
+
+def order_command(
+    order_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ORDER_ID", help="An order id (O00000042) or a platform order as platform:shop:external_id."
+        ),
+    ],
+    db: Annotated[str, typer.Option(help=_DB_HELP)] = DEMO_DB,
+) -> None:
+    """Show one stored order: recipient, lines, holds, merges, shipments with carriers and tracking numbers."""
+    with _reported(), open_store(db, must_exist=True) as store:
+        oms = _reader(store)
+        order = _find(oms, order_id)
+        _render_order(Console(highlight=False), order, oms.shipments(order.id))
+
+
+def _find(oms: OrderManagement, key: str) -> Order:
+    order = oms.order(OrderId(key))
+    if order is None and key.count(":") >= 2:
+        platform, shop, external_id = key.split(":", 2)
+        if platform and shop and external_id:
+            order = oms.order_by_ref(ExternalOrderRef(Channel(platform, shop), external_id))
+    if order is None:
+        raise InvalidInput("ORDER_ID", key, "no such order (give an order id or platform:shop:external_id)")
+    return order
+
+
+# --- rendering -------------------------------------------------------------------------------------------------
+
+_STATUS_STYLE = {
+    OrderStatus.HELD: "yellow",
+    OrderStatus.CANCELLED: "red",
+    OrderStatus.MERGED: "dim",
+    OrderStatus.COMPLETED: "green",
+    OrderStatus.SHIPPED: "green",
+}
+
+
+def _status(status: OrderStatus) -> str:
+    style = _STATUS_STYLE.get(status)
+    return f"[{style}]{status.value}[/]" if style else status.value
+
+
+def _figures(title: str, rows: list[tuple[str, Any]]) -> Table:
+    table = Table(title=title, title_justify="left", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, value in rows:
+        table.add_row(label, f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value))
+    return table
+
+
+def _breakdown(title: str, heading: str, counts: Mapping[str, int]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column(heading)
+    table.add_column("shipments", justify="right")
+    for key, count in counts.items():
+        table.add_row(escape(key), f"{count:,}")
+    return table
+
+
+def _render(out: Console, s: Summary) -> None:
+    """The summary as tables: orders, holds, shipments, stock, invariant checks."""
+    by_status = s.orders_by_status
+    if not s.fresh_database:
+        out.print(
+            "[yellow]The database already held data: master data and stock were not booked again, and only what "
+            "the platforms send was replayed.[/]"
+        )
+    orders = _figures(
+        "Orders",
+        [
+            ("deliveries from the platforms", s.deliveries),
+            ("new platform orders", s.orders_received),
+            ("duplicates ignored", s.duplicates_ignored),
+            ("stale revisions ignored", s.stale_ignored),
+            ("revisions applied", s.revised),
+            ("cancelled by the platform", s.cancelled_on_intake),
+            ("cancellations too late (parcel on its way)", s.cancels_too_late),
+            ("changes too late (parcel on its way)", s.changes_too_late),
+            ("held at least once", s.orders_held),
+            ("holds released by customer service", s.holds_released),
+            ("cancelled by customer service", s.operator_cancels),
+            ("merged (platform orders absorbed)", s.orders_merged),
+            ("merged orders made / undone", f"{s.merged_orders:,} / {s.merges_undone:,}"),
+            ("allocations / releases", f"{s.allocations:,} / {s.releases:,}"),
+            ("routings short of stock", s.out_of_stock_routings),
+            ("released, not yet shipped", by_status.get(OrderStatus.RELEASED.value, 0)),
+            ("shipped (all or part)", s.orders_shipped),
+            ("delivered", s.orders_delivered),
+            ("cancelled", s.orders_cancelled),
+            ("still held", by_status.get(OrderStatus.HELD.value, 0)),
+        ],
+    )
+    holds = Table(title="Holds", title_justify="left")
+    holds.add_column("reason")
+    holds.add_column("orders held", justify="right")
+    holds.add_column("still held", justify="right")
+    for reason in sorted(set(s.holds_by_reason) | set(s.held_at_end)):
+        holds.add_row(reason, f"{s.holds_by_reason.get(reason, 0):,}", f"{s.held_at_end.get(reason, 0):,}")
+    shipments = _figures(
+        "Shipments",
+        [
+            ("shipments", s.shipments),
+            ("orders with shipments", s.orders_with_shipments),
+            ("shipments per order", f"{s.shipments_per_order:.3f}"),
+            ("split orders (several locations)", s.split_orders),
+            *((f"  {status}", count) for status, count in s.shipments_by_status.items()),
+            ("units shipped", s.units_shipped),
+            ("tracking numbers written back", s.tracking_write_backs),
+        ],
+    )
+    out.print(Columns([orders, Group(holds, shipments)], padding=(1, 3)))
+    stock = Table(title="Stock at the end", title_justify="left")
+    for column in ("location", "on hand", "reserved", "safety", "available"):
+        stock.add_column(column, justify="left" if column == "location" else "right")
+    for location, level in s.stock.items():
+        stock.add_row(
+            escape(location), f"{level.on_hand:,}", f"{level.reserved:,}", f"{level.safety:,}", f"{level.available:,}"
+        )
+    out.print(
+        Columns(
+            [
+                _breakdown("Shipments per location", "location", s.shipments_by_location),
+                _breakdown("Shipments per carrier", "carrier", s.shipments_by_carrier),
+                stock,
+            ],
+            padding=(1, 3),
+        )
+    )
+    ledger = (
+        f"units supplied (initial + {s.units_received:,} received): {s.units_supplied:,}"
+        if s.units_supplied is not None
+        else "the database was not empty: this run's stock ledger is partial and not checked"
+    )
+    out.print(f"[dim]{ledger}[/]")
+    checks = Table(title="Invariant checks (re-derived from storage)", title_justify="left")
+    checks.add_column("check")
+    checks.add_column("value", justify="right")
+    checks.add_column("")
+    for label, value in (
+        ("oversold units", s.oversold_units),
+        ("lost orders", s.lost_orders),
+        ("duplicated orders", s.duplicate_orders),
+        ("quantity drift (units)", s.quantity_drift_units),
+        ("money drift (minor units)", s.money_drift_minor),
+        ("leaked reservations (units)", s.leaked_units),
+        ("reservations ≠ open shipments (units)", s.reservation_mismatch_units),
+        ("stock keys below zero", s.negative_available),
+    ):
+        checks.add_row(label, f"{value:,}", "[green]ok[/]" if value == 0 else "[bold red]FAIL[/]")
+    out.print(checks)
+    for problem in s.audit_problems:
+        out.print(f"[red]  {escape(problem)}[/]")
+
+
+def _render_order(out: Console, order: Order, shipments: list[Shipment]) -> None:
+    r = order.recipient
+    a = r.address
+    head = Table(title=f"Order {order.id}", title_justify="left", show_header=False, box=SIMPLE_HEAD)
+    head.add_column("field", style="bold")
+    head.add_column("value")
+    rows: list[tuple[str, str]] = [
+        ("status", _status(order.status)),
+        ("shop", escape(str(order.channel))),
+        ("platform orders", escape(", ".join(str(ref) for ref in order.refs))),
+        ("revision", str(order.revision)),
+        ("placed at", order.placed_at.isoformat()),
+        ("buyer", escape(order.buyer_id)),
+        ("recipient", escape(f"{r.name}, {r.phone}")),
+        (
+            "address",
+            escape(" ".join(p for p in (a.country, a.province, a.city, a.district, a.street, a.postcode) if p)),
+        ),
+        ("payment", order.payment.value),
+        ("total", f"{order.total} (shipping fee {order.shipping_fee})"),
+    ]
+    if order.pickup_location:
+        rows.append(("pickup at", escape(order.pickup_location)))
+    if order.buyer_memo:
+        rows.append(("buyer memo", escape(order.buyer_memo)))
+    if order.seller_memo:
+        rows.append(("seller memo", escape(order.seller_memo)))
+    if order.merged_from:
+        rows.append(("merged from", ", ".join(order.merged_from)))
+    if order.merged_into:
+        rows.append(("merged into", order.merged_into))
+    for hold in order.holds:
+        rows.append(("hold", escape(f"{hold.kind.value}: {hold.detail}")))
+    for label, value in rows:
+        head.add_row(label, value)
+    out.print(head)
+    lines = Table(title="Lines", title_justify="left", box=SIMPLE_HEAD, pad_edge=False)
+    for column in ("line", "sku", "qty", "amount", "platform order", "listing", "note"):
+        lines.add_column(column, justify="right" if column in {"qty", "amount"} else "left")
+    for line in order.lines:
+        note = ", ".join(
+            part
+            for part in (
+                f"kit {line.kit}" if line.kit else "",
+                "gift" if line.is_gift else "",
+                f"presale {line.presale_ship_date}" if line.presale_ship_date else "",
+            )
+            if part
+        )
+        lines.add_row(
+            escape(line.id),
+            escape(line.sku or "(unmapped)"),
+            str(line.quantity),
+            str(line.amount),
+            escape(line.origin.external_id),
+            escape(line.listing_id),
+            escape(note),
+        )
+    out.print(lines)
+    if not shipments:
+        out.print("[dim]no shipments[/]")
+        return
+    table = Table(title="Shipments", title_justify="left", box=SIMPLE_HEAD, pad_edge=False)
+    table.add_column("shipment", no_wrap=True)
+    table.add_column("from", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("carrier, tracking", overflow="fold")
+    table.add_column("units", justify="right", min_width=5)
+    table.add_column("amount", justify="right", no_wrap=True)
+    table.add_column("written back", justify="right", min_width=7)
+    for shipment in shipments:
+        carrier = " ".join(part for part in (shipment.carrier, shipment.tracking_number) if part) or "—"
+        table.add_row(
+            shipment.id,
+            escape(shipment.location),
+            shipment.status.value,
+            escape(carrier),
+            str(shipment.units),
+            str(shipment.amount),
+            f"{len(shipment.written_back)}/{len(shipment.origins)}" if shipment.tracking_number else "—",
+        )
+    out.print(table)
+
+
+# --- the application -------------------------------------------------------------------------------------------
+
+
+def build_app() -> typer.Typer:
+    """The ``omscore`` typer application (needs the ``cli`` extra)."""
+    app = typer.Typer(
+        name="omscore",
+        help="omscore, the embeddable order-management core, on the command line.",
+        epilog="Examples: omscore demo --orders 500 --seed 3 · omscore orders --status held · omscore order O00000042",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    app.command("demo")(demo)
+    app.command("run")(run)
+    app.command("orders")(orders_command)
+    app.command("order")(order_command)
+    return app
+
+
+def main() -> None:
+    """Run the ``omscore`` console script; exit 2 with a hint when the ``cli`` extra is missing."""
+    if MISSING_EXTRA is not None:
+        print(
+            f"omscore: the command line needs the cli extra ({MISSING_EXTRA} is missing): pip install 'omscore[cli]'",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    build_app()(prog_name="omscore")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
