@@ -73,7 +73,12 @@ class RecordingChannelGateway:
     def fail_next(self, count: int = 1, operation: ChannelOperation | None = None) -> None:
         """Make the next ``count`` calls (of ``operation``, or of any operation) raise ``TransientError``.
 
-        Failed calls are not recorded as pulls or pushes; their names are in :attr:`failed_calls`.
+        Failed calls are not recorded as pulls or pushes; their names are in :attr:`failed_calls`. Failures
+        planned for an operation are used before failures planned for any.
+
+        Args:
+            count: how many calls fail.
+            operation: ``pull_orders``, ``push_stock`` or ``push_tracking``; ``None`` for whichever comes.
 
         Raises:
             InvalidInput: ``count`` is negative or ``operation`` unknown.
@@ -90,7 +95,14 @@ class RecordingChannelGateway:
             return list(self._failures.failed)
 
     def published(self, channel: Channel) -> dict[str, int]:
-        """The last quantity pushed for each listing of ``channel``."""
+        """What the shop shows now: the last quantity pushed for each listing of ``channel``.
+
+        Args:
+            channel: the shop.
+
+        Returns:
+            Listing id → quantity, for every listing ever pushed to the shop.
+        """
         with self._lock:
             latest: dict[str, int] = {}
             for push in self.stock_pushes:
@@ -99,7 +111,14 @@ class RecordingChannelGateway:
             return latest
 
     def tracking_numbers(self, ref: ExternalOrderRef) -> list[str]:
-        """The distinct tracking numbers written back to ``ref``, in the order first written."""
+        """The distinct tracking numbers written back to a platform order.
+
+        Args:
+            ref: the platform order.
+
+        Returns:
+            Tracking numbers in the order first written.
+        """
         with self._lock:
             numbers = [push.tracking_number for push in self.tracking_pushes if push.ref == ref]
             return list(dict.fromkeys(numbers))

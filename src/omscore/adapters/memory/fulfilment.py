@@ -34,12 +34,20 @@ class RecordingFulfilmentGateway:
         """Every accepted ``intercept`` call and its answer, in order."""
 
     def mark_left(self, *shipment_ids: ShipmentId) -> None:
-        """Pretend the parcels of ``shipment_ids`` already left the location."""
+        """Pretend the parcels of some shipments already left their location.
+
+        Args:
+            shipment_ids: the shipments; an interception of one not yet asked about answers ``TOO_LATE``.
+        """
         with self._lock:
             self._left.update(shipment_ids)
 
     def fail_next(self, count: int = 1, operation: FulfilmentOperation | None = None) -> None:
         """Make the next ``count`` calls (of ``operation``, or of any operation) raise ``TransientError``.
+
+        Args:
+            count: how many calls fail.
+            operation: ``send`` or ``intercept``; ``None`` for whichever comes.
 
         Raises:
             InvalidInput: ``count`` is negative or ``operation`` unknown.
