@@ -19,6 +19,8 @@ import random
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import attrs
+
 from omscore.adapters.memory import RecordingChannelGateway, RecordingFulfilmentGateway
 from omscore.adapters.system import ManualClock
 from omscore.app.shipping import ConfirmStatus
@@ -30,7 +32,7 @@ from omscore.demo.summary import HoldLog, MalformedLine, Summary, Tally, summari
 from omscore.domain.errors import InvalidInput
 from omscore.domain.identity import CarrierId, Channel, ShipmentId
 from omscore.domain.order import HoldKind, OrderStatus
-from omscore.domain.shipment import ShipmentStatus
+from omscore.domain.shipment import Shipment, ShipmentStatus
 
 Progress = Callable[[int, int, str], None]
 """Told ``(deliveries taken in, deliveries in the day, what is happening)`` as the run goes."""
@@ -82,8 +84,8 @@ class _DayRun:
         self.tally = Tally()
         self.holds = HoldLog()
         self.cursors: dict[Channel, str] = {}
-        self.released_at: dict[ShipmentId, tuple[int, CarrierId]] = {}
-        self.shipped_at: dict[ShipmentId, int] = {}
+        self.released_at: dict[ShipmentId, _Parcel] = {}
+        self.shipped_at: dict[ShipmentId, _Parcel] = {}
         self.left: set[ShipmentId] = set()
         self.total = day.deliveries
         self.fresh = False
@@ -193,7 +195,7 @@ class _DayRun:
                 if shipment.status is ShipmentStatus.RELEASED and shipment.carrier is not None:
                     self.fulfilment.mark_left(shipment.id)
                     self.left.add(shipment.id)
-                    self.released_at.setdefault(shipment.id, (wave.index, shipment.carrier))
+                    self.released_at.setdefault(shipment.id, _Parcel.of(shipment, wave.index))
 
     def _warehouses(self, wave: int) -> None:
         """Confirm parcels 1–3 waves after release (at once for parcels that left early); deliver parcels 2–3
@@ -203,26 +205,42 @@ class _DayRun:
             for order_id in oms.orders_with_status(status):
                 for shipment in oms.shipments(order_id):
                     if shipment.status is ShipmentStatus.RELEASED and shipment.carrier is not None:
-                        self.released_at.setdefault(shipment.id, (wave, shipment.carrier))
-        for shipment_id in sorted(self.released_at):
-            released, carrier = self.released_at[shipment_id]
-            roll = chance(seed, "pack", shipment_id)
+                        self.released_at.setdefault(shipment.id, _Parcel.of(shipment, wave))
+        for shipment_id, parcel in sorted(self.released_at.items()):
+            roll = chance(seed, "pack", parcel.key)
             delay = 1 if roll < 0.8 else 2 if roll < 0.95 else 3
-            if shipment_id not in self.left and wave < released + delay:
+            if shipment_id not in self.left and wave < parcel.wave + delay:
                 continue
             del self.released_at[shipment_id]
-            result = oms.confirm_shipment(shipment_id, carrier, tracking_number(seed, shipment_id, carrier))
+            tracking = tracking_number(seed, parcel.key, parcel.carrier)
+            result = oms.confirm_shipment(shipment_id, parcel.carrier, tracking)
             if result.status is ConfirmStatus.SHIPPED:
                 tally.confirmed_shipments += 1
-                self.shipped_at[shipment_id] = wave
-        for shipment_id in sorted(self.shipped_at):
-            delay = 2 if chance(seed, "deliver", shipment_id) < 0.6 else 3
-            if wave >= self.shipped_at[shipment_id] + delay:
+                self.shipped_at[shipment_id] = attrs.evolve(parcel, wave=wave)
+        for shipment_id, parcel in sorted(self.shipped_at.items()):
+            delay = 2 if chance(seed, "deliver", parcel.key) < 0.6 else 3
+            if wave >= parcel.wave + delay:
                 del self.shipped_at[shipment_id]
                 if oms.confirm_delivered(shipment_id):
                     tally.confirmed_deliveries += 1
 
 
-def tracking_number(seed: int, shipment_id: str, carrier: str) -> str:
-    """The tracking number the carrier gives a shipment's parcel (fixed by seed and shipment)."""
-    return f"{carrier}{random.Random(f'{seed}:tracking:{shipment_id}').randrange(10**12):012d}"
+@attrs.frozen
+class _Parcel:
+    """A shipment as the warehouse sees it: the wave it reached its current state, its carrier, and a key that
+    names it by content (first platform order and location) rather than by id, so that warehouse decisions do
+    not depend on how a store numbers its ids."""
+
+    wave: int
+    carrier: CarrierId
+    key: str
+
+    @classmethod
+    def of(cls, shipment: Shipment, wave: int) -> _Parcel:
+        assert shipment.carrier is not None
+        return cls(wave, shipment.carrier, f"{shipment.origins[0]}@{shipment.location}")
+
+
+def tracking_number(seed: int, parcel: str, carrier: str) -> str:
+    """The tracking number the carrier gives a parcel (fixed by seed and parcel)."""
+    return f"{carrier}{random.Random(f'{seed}:tracking:{parcel}').randrange(10**12):012d}"
