@@ -9,7 +9,9 @@ from __future__ import annotations
 import time
 from multiprocessing.pool import Pool
 
+import psycopg
 import pytest
+from psycopg.types.json import Jsonb
 
 from omscore.adapters.postgres import PostgresDatabase, PostgresUnitOfWork
 from omscore.domain.events import OrderApproved
@@ -26,12 +28,18 @@ def _event(name: str) -> OrderApproved:
     return OrderApproved(OrderId(name), "gap-test")
 
 
-def test_a_lower_id_committed_after_a_higher_one_is_still_delivered(pg_database: PostgresDatabase) -> None:
+def test_a_lower_id_committed_after_a_higher_one_is_still_delivered(
+    pg_database: PostgresDatabase, fresh_dsn: str
+) -> None:
     delivered: list[int] = []
-    with PostgresUnitOfWork(pg_database) as early, PostgresUnitOfWork(pg_database) as late:
-        early.outbox.append([_event("first-taken")])
-        late.outbox.append([_event("second-taken")])
-        late.commit()
+    with psycopg.connect(fresh_dsn) as early:
+        early.execute(
+            "INSERT INTO omscore.outbox (tenant, name, payload) VALUES ('default', 'order.approved', %s)",
+            (Jsonb({"order_id": "first-taken", "reason": "gap-test"}),),
+        )
+        with PostgresUnitOfWork(pg_database) as late:
+            late.outbox.append([_event("second-taken")])
+            late.commit()
         with PostgresUnitOfWork(pg_database) as relay:
             batch = relay.outbox.undelivered()
             relay.outbox.mark_delivered([r.id for r in batch])
@@ -55,7 +63,7 @@ def test_concurrent_writers_while_a_relay_tails_leave_nothing_undelivered_or_del
 ) -> None:
     tenant = "gap"
     delivered: dict[int, str] = {}
-    twice = polls = 0
+    twice = polls = late = 0
     with PostgresDatabase(fresh_dsn) as db:
         tasks = [worker_pool.apply_async(outbox_writer, (fresh_dsn, tenant, w, EVENTS)) for w in range(WRITERS)]
         started = time.monotonic()
@@ -63,6 +71,8 @@ def test_concurrent_writers_while_a_relay_tails_leave_nothing_undelivered_or_del
             writers_done = all(task.ready() for task in tasks)
             with PostgresUnitOfWork(db, tenant) as relay:
                 batch = relay.outbox.undelivered(limit=200)
+                highest = max(delivered, default=0)
+                late += sum(1 for record in batch if record.id < highest)
                 for record in batch:
                     if record.id in delivered:
                         twice += 1
@@ -87,7 +97,7 @@ def test_concurrent_writers_while_a_relay_tails_leave_nothing_undelivered_or_del
     print(
         f"\n[PG outbox gap] writers={WRITERS} events_committed={len(committed)} delivered={len(delivered)}"
         f" undelivered={undelivered} delivered_twice_after_marking={twice} phantom={phantom}"
-        f" left_after_relay={len(left)} writer_errors={len(errors)} relay_polls={polls} seconds={elapsed:.1f}"
+        f" delivered_after_a_higher_id={late} left_after_relay={len(left)} writer_errors={len(errors)} relay_polls={polls} seconds={elapsed:.1f}"
     )
 
     assert errors == []

@@ -234,10 +234,11 @@ class Transaction:
         if self._conn is None:
             self._conn = self._pool.acquire()
         conn = self._conn
-        with conn.pipeline():
+        with conn.pipeline() as pipeline:
             if self._pre_locks and not self._pre_locked:
                 conn.execute("SELECT pg_advisory_lock(k) FROM unnest(%s::bigint[]) AS k", (list(self._pre_locks),))
                 self._pre_locked = True
+                pipeline.sync()  # ends the implicit transaction of the lock query before BEGIN
             conn.execute(_BEGIN[self._isolation])
             self._open = True
             cursor = conn.execute(query, params)
