@@ -97,7 +97,8 @@ def test_concurrent_writers_while_a_relay_tails_leave_nothing_undelivered_or_del
     print(
         f"\n[PG outbox gap] writers={WRITERS} events_committed={len(committed)} delivered={len(delivered)}"
         f" undelivered={undelivered} delivered_twice_after_marking={twice} phantom={phantom}"
-        f" delivered_after_a_higher_id={late} left_after_relay={len(left)} writer_errors={len(errors)} relay_polls={polls} seconds={elapsed:.1f}"
+        f" delivered_after_a_higher_id={late}"
+        f" left_after_relay={len(left)} writer_errors={len(errors)} relay_polls={polls} seconds={elapsed:.1f}"
     )
 
     assert errors == []
