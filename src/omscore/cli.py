@@ -32,9 +32,9 @@ from omscore.domain.shipment import Shipment
 try:
     import typer
     from rich.box import SIMPLE_HEAD
-    from rich.columns import Columns
-    from rich.console import Console, Group
+    from rich.console import Console, Group, RenderableType
     from rich.markup import escape
+    from rich.measure import Measurement
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 except ModuleNotFoundError as _missing:  # the ``cli`` extra is not installed; ``main`` says so
@@ -250,7 +250,7 @@ def run(
             for bad in summary.malformed:
                 table.add_row(str(bad.number), escape(bad.field), escape(repr(bad.value)), escape(bad.reason))
             out.print(table)
-        _render(out, summary)
+        _render(out, summary, simulated=False)
         out.print(f"\n[dim]{timing}[/]")
 
 
@@ -353,58 +353,73 @@ def _breakdown(title: str, heading: str, counts: Mapping[str, int]) -> Table:
     return table
 
 
-def _render(out: Console, s: Summary) -> None:
-    """The summary as tables: orders, holds, shipments, stock, invariant checks."""
+def _side_by_side(out: Console, parts: list[RenderableType], gap: int = 3) -> None:
+    """Print ``parts`` next to each other when the console is wide enough, else one under the other."""
+    widths = [Measurement.get(out, out.options, part).maximum for part in parts]
+    if sum(widths) + gap * (len(parts) - 1) > out.width:
+        for part in parts:
+            out.print(part)
+        return
+    grid = Table.grid(padding=(0, gap))
+    for width in widths:
+        grid.add_column(width=width)
+    grid.add_row(*parts)
+    out.print(grid)
+
+
+def _render(out: Console, s: Summary, *, simulated: bool = True) -> None:
+    """The summary as tables: orders, holds, shipments, stock, invariant checks. ``simulated``: show what the
+    demo's customer service, warehouses and carriers did."""
     by_status = s.orders_by_status
     if not s.fresh_database:
         out.print(
             "[yellow]The database already held data: master data and stock were not booked again, and only what "
             "the platforms send was replayed.[/]"
         )
-    orders = _figures(
-        "Orders",
-        [
-            ("deliveries from the platforms", s.deliveries),
-            ("new platform orders", s.orders_received),
-            ("duplicates ignored", s.duplicates_ignored),
-            ("stale revisions ignored", s.stale_ignored),
-            ("revisions applied", s.revised),
-            ("cancelled by the platform", s.cancelled_on_intake),
-            ("cancellations too late (parcel on its way)", s.cancels_too_late),
-            ("changes too late (parcel on its way)", s.changes_too_late),
-            ("held at least once", s.orders_held),
+    rows: list[tuple[str, Any]] = [
+        ("deliveries from the platforms", s.deliveries),
+        ("new platform orders", s.orders_received),
+        ("duplicates ignored", s.duplicates_ignored),
+        ("stale revisions ignored", s.stale_ignored),
+        ("revisions applied", s.revised),
+        ("cancelled by the platform", s.cancelled_on_intake),
+        ("cancellations too late (parcel on its way)", s.cancels_too_late),
+        ("changes too late (parcel on its way)", s.changes_too_late),
+        ("held at least once", s.orders_held),
+    ]
+    if simulated:
+        rows += [
             ("holds released by customer service", s.holds_released),
             ("cancelled by customer service", s.operator_cancels),
-            ("merged (platform orders absorbed)", s.orders_merged),
-            ("merged orders made / undone", f"{s.merged_orders:,} / {s.merges_undone:,}"),
-            ("allocations / releases", f"{s.allocations:,} / {s.releases:,}"),
-            ("routings short of stock", s.out_of_stock_routings),
-            ("released, not yet shipped", by_status.get(OrderStatus.RELEASED.value, 0)),
-            ("shipped (all or part)", s.orders_shipped),
-            ("delivered", s.orders_delivered),
-            ("cancelled", s.orders_cancelled),
-            ("still held", by_status.get(OrderStatus.HELD.value, 0)),
-        ],
-    )
+        ]
+    rows += [
+        ("merged (platform orders absorbed)", s.orders_merged),
+        ("merged orders made / undone", f"{s.merged_orders:,} / {s.merges_undone:,}"),
+        ("allocations / releases", f"{s.allocations:,} / {s.releases:,}"),
+        ("routings short of stock", s.out_of_stock_routings),
+        ("released, not yet shipped", by_status.get(OrderStatus.RELEASED.value, 0)),
+    ]
+    if simulated:
+        rows += [("shipped (all or part)", s.orders_shipped), ("delivered", s.orders_delivered)]
+    rows += [("cancelled", s.orders_cancelled), ("still held", by_status.get(OrderStatus.HELD.value, 0))]
+    orders = _figures("Orders", rows)
     holds = Table(title="Holds", title_justify="left")
     holds.add_column("reason")
     holds.add_column("orders held", justify="right")
     holds.add_column("still held", justify="right")
     for reason in sorted(set(s.holds_by_reason) | set(s.held_at_end)):
         holds.add_row(reason, f"{s.holds_by_reason.get(reason, 0):,}", f"{s.held_at_end.get(reason, 0):,}")
-    shipments = _figures(
-        "Shipments",
-        [
-            ("shipments", s.shipments),
-            ("orders with shipments", s.orders_with_shipments),
-            ("shipments per order", f"{s.shipments_per_order:.3f}"),
-            ("split orders (several locations)", s.split_orders),
-            *((f"  {status}", count) for status, count in s.shipments_by_status.items()),
-            ("units shipped", s.units_shipped),
-            ("tracking numbers written back", s.tracking_write_backs),
-        ],
-    )
-    out.print(Columns([orders, Group(holds, shipments)], padding=(1, 3)))
+    shipment_rows: list[tuple[str, Any]] = [
+        ("shipments", s.shipments),
+        ("orders with shipments", s.orders_with_shipments),
+        ("shipments per order", f"{s.shipments_per_order:.3f}"),
+        ("split orders (several locations)", s.split_orders),
+        *((f"  {status}", count) for status, count in s.shipments_by_status.items()),
+    ]
+    if simulated:
+        shipment_rows += [("units shipped", s.units_shipped), ("tracking numbers written back", s.tracking_write_backs)]
+    shipments = _figures("Shipments", shipment_rows)
+    _side_by_side(out, [orders, Group(holds, shipments)])
     stock = Table(title="Stock at the end", title_justify="left")
     for column in ("location", "on hand", "reserved", "safety", "available"):
         stock.add_column(column, justify="left" if column == "location" else "right")
@@ -412,15 +427,13 @@ def _render(out: Console, s: Summary) -> None:
         stock.add_row(
             escape(location), f"{level.on_hand:,}", f"{level.reserved:,}", f"{level.safety:,}", f"{level.available:,}"
         )
-    out.print(
-        Columns(
-            [
-                _breakdown("Shipments per location", "location", s.shipments_by_location),
-                _breakdown("Shipments per carrier", "carrier", s.shipments_by_carrier),
-                stock,
-            ],
-            padding=(1, 3),
-        )
+    _side_by_side(
+        out,
+        [
+            _breakdown("Shipments per location", "location", s.shipments_by_location),
+            _breakdown("Shipments per carrier", "carrier", s.shipments_by_carrier),
+            stock,
+        ],
     )
     ledger = (
         f"units supplied (initial + {s.units_received:,} received): {s.units_supplied:,}"
