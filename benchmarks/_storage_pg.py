@@ -10,6 +10,10 @@ processes for ``seconds``:
   on_hand - reserved - safety >= 1`` on the same row in autocommit mode: the fastest correct way to take one
   unit, with nothing recorded about who took it.
 
+For context it also reports ``pg_floor_tx_per_s``: the same UPDATE inside ``BEGIN … COMMIT``, the floor of
+any unit of work that commits in a separate call (as the port's ``commit()`` does): three round trips
+instead of one, with the row lock held across the client's turn.
+
 The target is ``pg_hot_per_s ≥ 0.5 × pg_floor_per_s``. Run it with ``python benchmarks/_storage_pg.py``
 (prints JSON), or call :func:`run` from the storage benchmark.
 """
@@ -69,6 +73,19 @@ def _floor_worker(dsn: str, worker: int, start_at: float, seconds: float) -> int
     return done
 
 
+def _floor_tx_worker(dsn: str, worker: int, start_at: float, seconds: float) -> int:
+    """Run the bare conditional UPDATE in its own BEGIN … COMMIT; returns the updates that took a unit."""
+    done = 0
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        _wait_until(start_at)
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            conn.execute(b"BEGIN")
+            done += conn.execute(_FLOOR_SQL, (TENANT, *HOT)).rowcount
+            conn.execute(b"COMMIT")
+    return done
+
+
 def _load(pool: Any, worker: Any, dsn: str, processes: int, seconds: float) -> float:
     start_at = time.time() + 1.0
     tasks = [pool.apply_async(worker, (dsn, n, start_at, seconds)) for n in range(processes)]
@@ -86,8 +103,8 @@ def run(dsn: str | None = None, *, processes: int = 8, seconds: float = 5.0) -> 
         seconds: duration of each load.
 
     Returns:
-        ``pg_hot_per_s``, ``pg_floor_per_s``, ``pg_hot_vs_floor`` and the settings; or ``pg_skipped`` with a
-        reason when no server binaries are found.
+        ``pg_hot_per_s``, ``pg_floor_per_s``, ``pg_hot_vs_floor``, ``pg_floor_tx_per_s``,
+        ``pg_hot_vs_floor_tx`` and the settings; or ``pg_skipped`` with a reason when no server binaries are found.
     """
     if dsn is None:
         bindir = find_server_binaries()
@@ -101,12 +118,15 @@ def run(dsn: str | None = None, *, processes: int = 8, seconds: float = 5.0) -> 
     with multiprocessing.get_context("spawn").Pool(processes) as pool:
         floor = _load(pool, _floor_worker, dsn, processes, seconds)
         hot = _load(pool, _adapter_worker, dsn, processes, seconds)
+        floor_tx = _load(pool, _floor_tx_worker, dsn, processes, seconds)
     with psycopg.connect(dsn) as conn:
         version = conn.execute("SHOW server_version").fetchone()
     return {
         "pg_hot_per_s": round(hot, 1),
         "pg_floor_per_s": round(floor, 1),
+        "pg_floor_tx_per_s": round(floor_tx, 1),
         "pg_hot_vs_floor": round(hot / floor, 3) if floor else None,
+        "pg_hot_vs_floor_tx": round(hot / floor_tx, 3) if floor_tx else None,
         "pg_target_hot_vs_floor": 0.5,
         "pg_processes": processes,
         "pg_seconds": seconds,

@@ -33,9 +33,10 @@ def _lock_key(tenant: str, location: str, sku: str) -> int:
 class Session:
     """The tenant and transaction of one unit of work; every statement of its repositories runs through it."""
 
-    def __init__(self, tenant: str, pool: ConnectionPool) -> None:
+    def __init__(self, tenant: str, pool: ConnectionPool, *, pre_locks: bool) -> None:
         self.tenant = check_tenant(tenant)
         self._pool = pool
+        self._pre_locks = pre_locks
         self.transaction: Transaction | None = None
         self.pending_events: list[DomainEvent] = []
         self.retries = 0
@@ -72,7 +73,10 @@ class Session:
         return rows[0] if rows else None
 
     def stock_lock_keys(self, keys: Iterable[tuple[str, str]]) -> list[int]:
-        """Advisory lock keys of stock rows (see ``lock_first`` of :meth:`Transaction.execute`)."""
+        """Advisory lock keys of stock rows (see ``lock_first`` of :meth:`Transaction.execute`); none at READ
+        COMMITTED, where they are not used."""
+        if not self._pre_locks:
+            return []
         return [_lock_key(self.tenant, location, sku) for location, sku in keys]
 
     def peek(self, query: Query, params: Sequence[Any] | None = None) -> Row | None:

@@ -150,11 +150,8 @@ class Transaction:
         attempt = 0
         while True:
             try:
-                if not self._open and not self._journal:
-                    rows = self._open_with(query, params)
-                else:
-                    self._ensure_open()
-                    rows = self._run(query, params)
+                self._ensure_open()
+                rows = self._run(query, params)
             except psycopg.Error as exc:
                 if on_serialization_failure is not None and exc.sqlstate == SERIALIZATION_FAILURE and self._open:
                     self._abandon(exc)
@@ -228,21 +225,6 @@ class Transaction:
                     "the transaction had to be re-run and saw data that changed meanwhile; retry the unit of work"
                 )
                 raise self._diverged
-
-    def _open_with(self, query: Query, params: Sequence[Any] | None) -> list[Row]:
-        """Begin the transaction and run its first statement in one round trip (a pipeline)."""
-        if self._conn is None:
-            self._conn = self._pool.acquire()
-        conn = self._conn
-        with conn.pipeline() as pipeline:
-            if self._pre_locks and not self._pre_locked:
-                conn.execute("SELECT pg_advisory_lock(k) FROM unnest(%s::bigint[]) AS k", (list(self._pre_locks),))
-                self._pre_locked = True
-                pipeline.sync()  # ends the implicit transaction of the lock query before BEGIN
-            conn.execute(_BEGIN[self._isolation])
-            self._open = True
-            cursor = conn.execute(query, params)
-        return cursor.fetchall() if cursor.description is not None else []
 
     def _run(self, query: Query, params: Sequence[Any] | None) -> list[Row]:
         assert self._conn is not None

@@ -36,7 +36,7 @@ class PostgresUnitOfWork:
 
     def __init__(self, db: PostgresDatabase, tenant: str = "default") -> None:
         self._db = db
-        self._session = Session(tenant, db.pool)
+        self._session = Session(tenant, db.pool, pre_locks=db.isolation != "read committed")
         self._entered = False
         self._left = False
         self.orders = PostgresOrderRepository(self._session)
