@@ -25,7 +25,7 @@ from typing import Literal, Self
 
 from omscore.adapters.sqlite.errors import is_busy, translate
 from omscore.adapters.sqlite.migrations import latest_version, migrate, stored_version
-from omscore.domain.errors import InvalidConfiguration, PersistenceError
+from omscore.domain.errors import InvalidConfiguration, PersistenceError, SchemaVersionError
 
 #: SQLite releases older than this lack ``RETURNING``, which the adapter uses.
 MINIMUM_SQLITE = (3, 35, 0)
@@ -302,13 +302,19 @@ class SqliteDatabase:
         try:
             if not self._memory:
                 self._enable_wal(connection)
-            self.begin(connection)
-            try:
-                migrate(connection)
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
+            newest = latest_version()
+            found = stored_version(connection)
+            if found > newest:
+                raise SchemaVersionError(found, newest)
+            if found < newest:
+                # Only a schema change takes the write lock; opening a current database never waits for writers.
+                self.begin(connection)
+                try:
+                    migrate(connection)
+                    connection.execute("COMMIT")
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
         except sqlite3.Error as error:
             if not self._memory:
                 connection.close()

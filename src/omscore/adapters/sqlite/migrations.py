@@ -44,15 +44,14 @@ class Migration:
             The statements in order, without trailing whitespace.
         """
         statements: list[str] = []
-        pending = ""
-        for line in self.script.splitlines(keepends=True):
-            pending += line
-            if sqlite3.complete_statement(pending):
-                statement = pending.strip()
+        start = 0
+        for end, char in enumerate(self.script):
+            if char == ";" and sqlite3.complete_statement(self.script[start : end + 1]):
+                statement = self.script[start : end + 1].strip()
                 if _has_code(statement):
                     statements.append(statement)
-                pending = ""
-        if _has_code(pending):
+                start = end + 1
+        if _has_code(self.script[start:]):
             raise PersistenceError(f"migration {self.version:04d}_{self.name} ends with an incomplete statement")
         return statements
 
