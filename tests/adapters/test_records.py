@@ -172,9 +172,8 @@ def test_placement_times_keep_wall_time_fold_offset_and_zone(placed_at: datetime
 @given(lat=_FLOATS, lon=_FLOATS, name=_TEXT, street=_TEXT)
 def test_geo_points_and_any_text_come_back_bit_for_bit(lat: float, lon: float, name: str, street: str) -> None:
     order = sample_order()
-    order.change_recipient(
-        Recipient(name, "1", Address("CN", "Zhejiang", "Hangzhou", "", street, "", GeoPoint(lat, lon)))
-    )
+    # Set directly: the record must keep any text, even text the model's fingerprint cannot encode.
+    order.recipient = Recipient(name, "1", Address("CN", "Zhejiang", "Hangzhou", "", street, "", GeoPoint(lat, lon)))
 
     loaded = order_from_record(_through_json(order_to_record(order)))
 
