@@ -12,9 +12,9 @@ import pytest
 from psycopg import sql
 
 import omscore.adapters.postgres as adapter
-from omscore.adapters.postgres import SCHEMA_VERSION, PostgresDatabase, PostgresIds
+from omscore.adapters.postgres import PostgresDatabase, PostgresIds
 from omscore.adapters.postgres.errors import translate
-from omscore.adapters.postgres.migrations import migrations
+from omscore.adapters.postgres.migrations import SCHEMA_VERSION, migrations
 from omscore.domain.errors import (
     DuplicateKey,
     InvalidInput,
@@ -232,3 +232,8 @@ def test_ids_from_two_handles_on_one_database_are_unique_and_sort_in_the_order_m
     assert len(set(made)) == len(made)
     assert made == sorted(made)
     assert all(re.fullmatch(r"O\d{12}", made_id) for made_id in made)
+
+
+def test_the_public_names_are_sorted_and_importable() -> None:
+    assert adapter.__all__ == sorted(adapter.__all__)
+    assert all(hasattr(adapter, name) for name in adapter.__all__)

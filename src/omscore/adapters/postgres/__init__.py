@@ -6,12 +6,10 @@ Open a :class:`PostgresDatabase` once per process (it migrates the schema), make
 
 from omscore.adapters.postgres.database import PostgresDatabase
 from omscore.adapters.postgres.ids import PostgresIds
-from omscore.adapters.postgres.migrations import SCHEMA_VERSION
 from omscore.adapters.postgres.transaction import Isolation, RetryPolicy
 from omscore.adapters.postgres.unit_of_work import PostgresUnitOfWork, postgres_unit_of_work_factory
 
 __all__ = [
-    "SCHEMA_VERSION",
     "Isolation",
     "PostgresDatabase",
     "PostgresIds",
