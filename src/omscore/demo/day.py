@@ -121,6 +121,7 @@ class Wave:
 
     @property
     def ends_at(self) -> datetime:
+        """End of the wave: when its orders are pulled."""
         return self.starts_at + WAVE_LENGTH
 
     @property
@@ -131,6 +132,7 @@ class Wave:
 
     @property
     def deliveries(self) -> int:
+        """Payloads sent during the wave."""
         return len(self.arrivals) + len(self.late_arrivals)
 
 
@@ -153,6 +155,7 @@ class Day:
 
     @property
     def deliveries(self) -> int:
+        """Payloads sent during the day (every re-send and revision counts)."""
         return sum(wave.deliveries for wave in self.waves)
 
 

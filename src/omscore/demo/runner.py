@@ -30,7 +30,7 @@ from omscore.demo.day import DAY_START, Day, Wave
 from omscore.demo.store import Store, id_generator, set_up
 from omscore.demo.summary import HoldLog, MalformedLine, Summary, Tally, summarise
 from omscore.domain.errors import InvalidInput
-from omscore.domain.identity import CarrierId, Channel, ShipmentId
+from omscore.domain.identity import CarrierId, Channel, OrderId, ShipmentId
 from omscore.domain.order import HoldKind, OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentStatus
 
@@ -87,6 +87,7 @@ class _DayRun:
         self.released_at: dict[ShipmentId, _Parcel] = {}
         self.shipped_at: dict[ShipmentId, _Parcel] = {}
         self.left: set[ShipmentId] = set()
+        self.released_orders: set[OrderId] = set()
         self.total = day.deliveries
         self.fresh = False
 
@@ -203,6 +204,9 @@ class _DayRun:
         oms, tally, seed = self.oms, self.tally, self.day.seed
         for status in (OrderStatus.RELEASED, OrderStatus.PARTIALLY_SHIPPED):
             for order_id in oms.orders_with_status(status):
+                if order_id in self.released_orders:
+                    continue  # a released order's shipments do not change; they were noted when first seen
+                self.released_orders.add(order_id)
                 for shipment in oms.shipments(order_id):
                     if shipment.status is ShipmentStatus.RELEASED and shipment.carrier is not None:
                         self.released_at.setdefault(shipment.id, _Parcel.of(shipment, wave))

@@ -96,6 +96,7 @@ class Tally:
         return result
 
     def record_stages(self, counts: StageCounts) -> None:
+        """Add what one ``process()`` pass did."""
         self.allocations += counts.allocated
         self.releases += counts.released
         self.out_of_stock_routings += counts.out_of_stock
@@ -124,12 +125,15 @@ class HoldLog:
         return held
 
     def by_reason(self) -> dict[str, int]:
+        """Orders seen held, per hold reason (an order held for two reasons counts under both)."""
         counts: Counter[str] = Counter(kind.value for kinds in self.reasons.values() for kind in kinds)
         return dict(sorted(counts.items()))
 
 
 @attrs.frozen
 class LocationStock:
+    """The stock of one location at the end of a run, summed over its SKUs."""
+
     on_hand: int
     reserved: int
     safety: int
@@ -212,6 +216,7 @@ class Summary:
 
     @property
     def orders_delivered(self) -> int:
+        """Orders completed: every parcel delivered."""
         return self.orders_by_status.get(OrderStatus.COMPLETED.value, 0)
 
     def as_json(self) -> dict[str, Any]:
