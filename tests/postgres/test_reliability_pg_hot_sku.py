@@ -1,4 +1,5 @@
-"""INV-RACE-1SKU on PostgreSQL: 16 processes × 50 reserve attempts on one SKU with 100 units on hand.
+"""INV-RACE-1SKU on PostgreSQL: 16 processes × 50 reserve attempts on one SKU with 100 units on hand, at each
+isolation level.
 
 Figures (printed): oversold units, lost updates (stock counter vs reservation lines vs acknowledged
 outcomes), attempts without a definite outcome, units reserved, and re-runs inside the adapter.
@@ -15,13 +16,13 @@ from omscore.adapters.postgres import Isolation, PostgresDatabase, PostgresUnitO
 
 from .pg_workers import HOT, hot_sku_worker
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = pytest.mark.postgres
 
 WORKERS, ATTEMPTS, ON_HAND = 16, 50, 100
 
 
 @pytest.mark.parametrize("max_qty", [1, 3], ids=["1-unit", "1-3-units"])
-@pytest.mark.parametrize("isolation", ["read committed", "repeatable read"])
+@pytest.mark.parametrize("isolation", ["read committed", "repeatable read", "serializable"])
 def test_one_hot_sku_is_never_oversold_and_every_attempt_has_an_outcome(
     worker_pool: Pool, fresh_dsn: str, isolation: Isolation, max_qty: int
 ) -> None:

@@ -18,7 +18,7 @@ from omscore.domain.identity import LocationId, SkuCode
 
 from .pg_workers import multiline_worker
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = pytest.mark.postgres
 
 WORKERS, OPERATIONS = 8, 400
 LOCATIONS = ["L1", "L2", "L3"]

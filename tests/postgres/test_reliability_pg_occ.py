@@ -54,7 +54,6 @@ def test_a_stale_save_is_rejected_with_a_typed_error(fresh_dsn: str, isolation: 
     assert [hold.detail for hold in stored.holds] == ["first"]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("isolation", ["read committed", "repeatable read"])
 def test_concurrent_load_mutate_save_loops_lose_no_acknowledged_mutation(
     worker_pool: Pool, fresh_dsn: str, isolation: Isolation

@@ -57,7 +57,6 @@ def test_a_lower_id_committed_after_a_higher_one_is_still_delivered(
     assert delivered[1] < delivered[0]
 
 
-@pytest.mark.slow
 def test_concurrent_writers_while_a_relay_tails_leave_nothing_undelivered_or_delivered_twice(
     worker_pool: Pool, fresh_dsn: str
 ) -> None:
