@@ -19,6 +19,7 @@ import random
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Literal, Self
@@ -33,6 +34,7 @@ MINIMUM_SQLITE = (3, 35, 0)
 Synchronous = Literal["NORMAL", "FULL"]
 
 _MEMORY = ":memory:"
+_SYNCHRONOUS = {"NORMAL": "PRAGMA synchronous = NORMAL", "FULL": "PRAGMA synchronous = FULL"}
 
 
 class SqliteDatabase:
@@ -51,6 +53,7 @@ class SqliteDatabase:
         synchronous: ``"NORMAL"`` or ``"FULL"`` (see above).
         cache_size_kib: page cache per connection.
         max_idle_connections: connections kept open for reuse in this process.
+        trace: called with the text of every statement run (values filled in), for logging and tests.
 
     Raises:
         InvalidConfiguration: a setting is out of range.
@@ -67,6 +70,7 @@ class SqliteDatabase:
         synchronous: Synchronous = "NORMAL",
         cache_size_kib: int = 16384,
         max_idle_connections: int = 8,
+        trace: Callable[[str], None] | None = None,
     ) -> None:
         if sqlite3.sqlite_version_info < MINIMUM_SQLITE:
             raise PersistenceError(
@@ -86,6 +90,7 @@ class SqliteDatabase:
         self.synchronous: Synchronous = synchronous
         self.cache_size_kib = cache_size_kib
         self.max_idle_connections = max_idle_connections
+        self._trace = trace
         self._lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._pid = os.getpid()
@@ -149,10 +154,13 @@ class SqliteDatabase:
         except sqlite3.Error as error:
             raise translate(error) from error
         try:
+            # PRAGMA values cannot be bound as parameters; these are validated integers and a fixed word.
             connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute(f"PRAGMA synchronous = {self.synchronous}")
+            connection.execute(_SYNCHRONOUS[self.synchronous])
             connection.execute(f"PRAGMA cache_size = {-int(self.cache_size_kib)}")
+            if self._trace is not None:
+                connection.set_trace_callback(self._trace)
         except sqlite3.Error as error:
             connection.close()
             raise translate(error) from error

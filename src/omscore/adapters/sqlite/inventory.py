@@ -102,7 +102,8 @@ class SqliteInventoryStore:
             The levels.
         """
         rows = self._session.query(
-            "SELECT location, sku, on_hand, reserved, safety FROM stock WHERE tenant = ? AND sku = ? ORDER BY location",
+            "SELECT location, sku, on_hand, reserved, safety FROM stock INDEXED BY stock_by_sku"
+            " WHERE tenant = ? AND sku = ? ORDER BY location",
             (self._session.tenant, sku),
         )
         return [_level(row) for row in rows]
