@@ -147,6 +147,7 @@ def _open(path: str) -> int:
 def test_processes_opening_a_new_file_together_migrate_it_once(tmp_path: Path) -> None:
     path = tmp_path / "race.db"
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pytest", "omscore.testing.samples", "omscore.adapters.sqlite"])
     with context.Pool(6) as pool:
         versions = pool.map(_open, [str(path)] * 6)
 
