@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from omscore.adapters.postgres import Isolation, PostgresDatabase, PostgresUnitOfWork
+from omscore.adapters.postgres import Isolation, PostgresDatabase, PostgresUnitOfWork, reserve_at_once
 from omscore.domain.errors import ConcurrencyConflict, OmsError, TransientError
 from omscore.domain.events import OrderApproved
 from omscore.domain.identity import LocationId, OrderId, SkuCode
@@ -23,9 +23,10 @@ HOT = (LocationId("L1"), SkuCode("HOT"))
 
 
 def hot_sku_worker(
-    dsn: str, tenant: str, isolation: Isolation, worker: int, attempts: int, max_qty: int
+    dsn: str, tenant: str, isolation: Isolation, worker: int, attempts: int, max_qty: int, at_once: bool = False
 ) -> dict[str, Any]:
-    """Reserve the hot SKU ``attempts`` times (1..``max_qty`` units each, one unit of work each).
+    """Reserve the hot SKU ``attempts`` times (1..``max_qty`` units each, one unit of work each, or one
+    :func:`reserve_at_once` call each when ``at_once``).
 
     Returns:
         ``ok``: [(key, quantity)] acknowledged as reserved; ``short``: count of acknowledged shortages;
@@ -39,6 +40,17 @@ def hot_sku_worker(
     with PostgresDatabase(dsn, isolation=isolation, pool_size=1) as db:
         for attempt in range(attempts):
             key, quantity = f"w{worker}-a{attempt}", rng.randint(1, max_qty)
+            if at_once:
+                try:
+                    outcome = reserve_at_once(db, tenant, key, [ReservationLine(*HOT, quantity, "s")])
+                except OmsError as exc:
+                    undetermined.append(f"{type(exc).__name__}: {exc}")
+                    continue
+                if outcome.ok:
+                    ok.append((key, quantity))
+                else:
+                    short += 1
+                continue
             uow = PostgresUnitOfWork(db, tenant)
             try:
                 with uow:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from omscore.adapters.postgres import PostgresDatabase, PostgresUnitOfWork
+from omscore.adapters.postgres import PostgresDatabase, PostgresUnitOfWork, reserve_at_once
 from omscore.domain.errors import LockTimeout, TransientError
 from omscore.domain.identity import LocationId, SkuCode
 from omscore.domain.inventory import ReservationLine
@@ -165,3 +165,22 @@ def test_a_database_that_cannot_be_reached_is_a_transient_error(tmp_path: object
         PostgresDatabase(f"postgresql://postgres@/none?host={tmp_path}&port=1", connect_timeout=1)
 
     assert isinstance(caught.value.__cause__, psycopg.OperationalError)
+
+
+def test_reserve_at_once_is_all_or_nothing_idempotent_and_committed(pg_database: PostgresDatabase) -> None:
+    _stock(pg_database, X, Y, units=3)
+
+    single = reserve_at_once(pg_database, "default", "one", _line(X, 2))
+    again = reserve_at_once(pg_database, "default", "one", _line(X, 2))
+    short = reserve_at_once(pg_database, "default", "two", [*_line(X, 2), *_line(Y, 1)])
+    both = reserve_at_once(pg_database, "default", "three", [*_line(X, 1), *_line(Y, 3)])
+    with PostgresUnitOfWork(pg_database) as uow:
+        reserved = [uow.inventory.level(L1, sku).reserved for sku in (X, Y)]
+        keys = uow.inventory.reservation_keys()
+
+    assert (single.ok, again.ok, again.repeated) == (True, True, True)
+    assert not short.ok
+    assert [(s.sku, s.requested, s.available) for s in short.shortages] == [(X, 2, 1)]
+    assert both.ok
+    assert reserved == [3, 3]
+    assert keys == ["one", "three"]

@@ -22,9 +22,13 @@ WORKERS, ATTEMPTS, ON_HAND = 16, 50, 100
 
 
 @pytest.mark.parametrize("max_qty", [1, 3], ids=["1-unit", "1-3-units"])
-@pytest.mark.parametrize("isolation", ["read committed", "repeatable read", "serializable"])
+@pytest.mark.parametrize(
+    ("isolation", "at_once"),
+    [("read committed", False), ("repeatable read", False), ("serializable", False), ("read committed", True)],
+    ids=["read-committed", "repeatable-read", "serializable", "reserve-at-once"],
+)
 def test_one_hot_sku_is_never_oversold_and_every_attempt_has_an_outcome(
-    worker_pool: Pool, fresh_dsn: str, isolation: Isolation, max_qty: int
+    worker_pool: Pool, fresh_dsn: str, isolation: Isolation, at_once: bool, max_qty: int
 ) -> None:
     tenant = "hot"
     with PostgresDatabase(fresh_dsn) as db, PostgresUnitOfWork(db, tenant) as uow:
@@ -32,7 +36,7 @@ def test_one_hot_sku_is_never_oversold_and_every_attempt_has_an_outcome(
         uow.commit()
 
     tasks = [
-        worker_pool.apply_async(hot_sku_worker, (fresh_dsn, tenant, isolation, worker, ATTEMPTS, max_qty))
+        worker_pool.apply_async(hot_sku_worker, (fresh_dsn, tenant, isolation, worker, ATTEMPTS, max_qty, at_once))
         for worker in range(WORKERS)
     ]
     results = [task.get(timeout=120) for task in tasks]
@@ -57,8 +61,9 @@ def test_one_hot_sku_is_never_oversold_and_every_attempt_has_an_outcome(
     undetermined = [text for result in results for text in result["undetermined"]]
     shorts = sum(result["short"] for result in results)
     retries = sum(result["retries"] for result in results)
+    path = "reserve_at_once" if at_once else isolation
     print(
-        f"\n[PG hot SKU, {isolation}, qty 1-{max_qty}] attempts={WORKERS * ATTEMPTS} reserved_ok={len(acknowledged)}"
+        f"\n[PG hot SKU, {path}, qty 1-{max_qty}] attempts={WORKERS * ATTEMPTS} reserved_ok={len(acknowledged)}"
         f" short={shorts} units_reserved={lines_total}/{ON_HAND} oversold={oversold} lost_updates={lost_updates}"
         f" undetermined={len(undetermined)} internal_reruns={retries}"
     )

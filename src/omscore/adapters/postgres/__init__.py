@@ -2,10 +2,12 @@
 
 Open a :class:`PostgresDatabase` once per process (it migrates the schema), make a
 :class:`PostgresUnitOfWork` per command, and use :class:`PostgresIds` for ids that are unique across processes.
+:func:`reserve_at_once` reserves in a transaction of its own, in one round trip, for hot paths.
 """
 
 from omscore.adapters.postgres.database import PostgresDatabase
 from omscore.adapters.postgres.ids import PostgresIds
+from omscore.adapters.postgres.inventory import reserve_at_once
 from omscore.adapters.postgres.transaction import Isolation, RetryPolicy
 from omscore.adapters.postgres.unit_of_work import PostgresUnitOfWork, postgres_unit_of_work_factory
 
@@ -16,4 +18,5 @@ __all__ = [
     "PostgresUnitOfWork",
     "RetryPolicy",
     "postgres_unit_of_work_factory",
+    "reserve_at_once",
 ]
