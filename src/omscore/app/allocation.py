@@ -35,13 +35,20 @@ class RoutingResult:
 
 def route_order(ctx: Context, order_id: OrderId) -> RoutingResult:
     """Route an approved order: reserve its stock and plan its shipments, or hold it with the reason."""
-    return in_unit_of_work(ctx.uow, lambda uow: route_in(ctx, uow, order_id), ctx.max_attempts)
+
+    def work(uow: UnitOfWork) -> RoutingResult:
+        order = uow.orders.get(order_id)
+        if order is None or order.status is not OrderStatus.APPROVED:
+            return RoutingResult(RoutingStatus.SKIPPED, order_id)
+        result = route_in(ctx, uow, order)
+        uow.orders.save(order)
+        return result
+
+    return in_unit_of_work(ctx.uow, work, ctx.max_attempts)
 
 
-def route_in(ctx: Context, uow: UnitOfWork, order_id: OrderId) -> RoutingResult:
-    order = uow.orders.get(order_id)
-    if order is None or order.status is not OrderStatus.APPROVED:
-        return RoutingResult(RoutingStatus.SKIPPED, order_id)
+def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
+    """Route an approved ``order`` in place: reserve and add its shipments, or hold it (the caller saves it)."""
     network = uow.network.load()
     catalog = uow.catalog.load()
     skus = sorted({line.sku for line in order.lines})
@@ -52,7 +59,6 @@ def route_in(ctx: Context, uow: UnitOfWork, order_id: OrderId) -> RoutingResult:
     order.record_decision("routing", decision.explanation.summary, decision.explanation.steps)
     if not decision.complete:
         order.hold(Hold(HoldKind.OUT_OF_STOCK, decision.explanation.summary))
-        uow.orders.save(order)
         return RoutingResult(RoutingStatus.OUT_OF_STOCK, order.id, (), tuple(explanations))
 
     shipments: list[Shipment] = []
@@ -62,7 +68,6 @@ def route_in(ctx: Context, uow: UnitOfWork, order_id: OrderId) -> RoutingResult:
         order.record_decision("carrier", f"{draft.location}: {choice.explanation.summary}", choice.explanation.steps)
         if choice.carrier is None:
             order.hold(Hold(HoldKind.NO_CARRIER, f"no carrier for the parcel from {draft.location}"))
-            uow.orders.save(order)
             return RoutingResult(RoutingStatus.NO_CARRIER, order.id, (), tuple(explanations))
         shipments.append(
             Shipment.plan(
@@ -84,10 +89,8 @@ def route_in(ctx: Context, uow: UnitOfWork, order_id: OrderId) -> RoutingResult:
     if not outcome.ok:
         short = ", ".join(f"{s.sku}@{s.location} {s.requested}>{s.available}" for s in outcome.shortages)
         order.hold(Hold(HoldKind.OUT_OF_STOCK, f"stock moved while planning: {short}"))
-        uow.orders.save(order)
         return RoutingResult(RoutingStatus.OUT_OF_STOCK, order.id, (), tuple(explanations))
     order.allocate(s.id for s in shipments)
-    uow.orders.save(order)
     for shipment in shipments:
         uow.shipments.add(shipment)
     return RoutingResult(RoutingStatus.ALLOCATED, order.id, tuple(s.id for s in shipments), tuple(explanations))

@@ -29,17 +29,28 @@ class MergeResult:
 def merge_order(ctx: Context, order_id: OrderId) -> MergeResult:
     """Merge an approved order with every approved or allocated order sharing its merge key within the
     window. Allocated partners are un-routed first; the merged order is approved and waits for routing."""
-    return in_unit_of_work(ctx.uow, lambda uow: merge_in(ctx, uow, order_id), ctx.max_attempts)
+
+    def work(uow: UnitOfWork) -> MergeResult:
+        order = uow.orders.get(order_id)
+        if order is None:
+            return MergeResult(order_id, None)
+        result, merged = merge_in(ctx, uow, order)
+        if merged is not None:
+            uow.orders.save(order)
+        return result
+
+    return in_unit_of_work(ctx.uow, work, ctx.max_attempts)
 
 
-def merge_in(ctx: Context, uow: UnitOfWork, order_id: OrderId) -> MergeResult:
-    order = uow.orders.get(order_id)
-    if order is None or order.status is not OrderStatus.APPROVED or order.merge_key is None:
-        return MergeResult(order_id, None)
+def merge_in(ctx: Context, uow: UnitOfWork, order: Order) -> tuple[MergeResult, Order | None]:
+    """Merge an approved ``order`` with its partners, if any. Partners are saved and the merged order is
+    added here; ``order`` itself (now merged) is left for the caller to save. Returns the merged order."""
+    if order.status is not OrderStatus.APPROVED or order.merge_key is None:
+        return MergeResult(order.id, None), None
     settings = ctx.settings.merge_for(order.channel)
     decision = choose_partners(order, uow.orders.with_merge_key(order.merge_key), settings)
     if not decision.partners:
-        return MergeResult(order_id, None, decision.explanation)
+        return MergeResult(order.id, None, decision.explanation), None
     partners: list[Order] = []
     for partner in decision.partners:
         if partner.status is OrderStatus.ALLOCATED:
@@ -47,10 +58,10 @@ def merge_in(ctx: Context, uow: UnitOfWork, order_id: OrderId) -> MergeResult:
         partners.append(partner)
     merged = Order.merge(OrderId(ctx.ids.next_id("O")), [order, *partners])
     merged.record_decision("merge", decision.explanation.summary, decision.explanation.steps)
-    for source in (order, *partners):
-        uow.orders.save(source)
+    for partner in partners:
+        uow.orders.save(partner)
     uow.orders.add(merged)
-    return MergeResult(order_id, merged.id, decision.explanation)
+    return MergeResult(order.id, merged.id, decision.explanation), merged
 
 
 def unmerge(ctx: Context, merged_id: OrderId, reason: str) -> bool:

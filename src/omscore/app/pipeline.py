@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from omscore.app.advance import AdvanceResult, advance_order
 from omscore.app.allocation import RoutingResult, RoutingStatus, route_order
 from omscore.app.audit import AuditReport, audit
 from omscore.app.cancellation import CancelResult, cancel_order
@@ -160,27 +161,33 @@ class OrderManagement:
 
     # --- stages -----------------------------------------------------------------------------------------
 
+    def advance(self, order_id: OrderId) -> AdvanceResult:
+        """Take one order through review, merge and routing as far as it goes, in one unit of work."""
+        return advance_order(self.ctx, order_id)
+
     def process(self, *, release: bool = True) -> StageCounts:
-        """Run review, merge, routing and (optionally) release over every order waiting for them."""
+        """Advance every received or approved order (review → merge → routing), then, with ``release``, send
+        every allocated order's shipments to their locations (the release wave).
+
+        Orders are taken in id order, so the result is the same however they were stored.
+        """
         counts = StageCounts()
-        for order_id in self.orders_with_status(OrderStatus.RECEIVED):
-            result = self.review(order_id)
-            counts.reviewed += 1
-            if result.status is OrderStatus.APPROVED:
-                counts.approved += 1
-            elif result.status is OrderStatus.HELD:
-                counts.held += 1
-        for order_id in self.orders_with_status(OrderStatus.APPROVED):
-            if self.merge(order_id).merged_into is not None:
+        waiting = sorted(self.orders_with_status(OrderStatus.RECEIVED) + self.orders_with_status(OrderStatus.APPROVED))
+        for order_id in waiting:
+            result = self.advance(order_id)
+            if result.review is not None:
+                counts.reviewed += 1
+                if result.review.status is OrderStatus.APPROVED:
+                    counts.approved += 1
+                elif result.review.status is OrderStatus.HELD:
+                    counts.held += 1
+            if result.merge is not None and result.merge.merged_into is not None:
                 counts.merged += 1
-        for order_id in self.orders_with_status(OrderStatus.APPROVED):
-            routed = self.route(order_id)
-            if routed.status is RoutingStatus.ALLOCATED:
-                counts.allocated += 1
-            elif routed.status is RoutingStatus.OUT_OF_STOCK:
-                counts.out_of_stock += 1
-            elif routed.status is RoutingStatus.NO_CARRIER:
-                counts.no_carrier += 1
+            if result.routing is not None:
+                status = result.routing.status
+                counts.allocated += status is RoutingStatus.ALLOCATED
+                counts.out_of_stock += status is RoutingStatus.OUT_OF_STOCK
+                counts.no_carrier += status is RoutingStatus.NO_CARRIER
         if release:
             for order_id in self.orders_with_status(OrderStatus.ALLOCATED):
                 if self.release(order_id):

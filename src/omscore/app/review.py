@@ -28,19 +28,25 @@ def review_order(ctx: Context, order_id: OrderId) -> ReviewResult:
         order = uow.orders.get(order_id)
         if order is None or order.status is not OrderStatus.RECEIVED:
             return ReviewResult(order_id, order.status if order else OrderStatus.CANCELLED)
-        catalog = uow.catalog.load()
-        rules = ctx.policies.review_rules(ctx.settings.review_for(order.channel))
-        decision = review(order, catalog, rules)
-        order.record_decision("review", decision.explanation.summary, decision.explanation.steps)
-        if decision.approved:
-            approve_in(ctx, order, decision.explanation.summary)
-        else:
-            for hold in decision.holds:
-                order.hold(hold)
+        result = review_in(ctx, uow, order)
         uow.orders.save(order)
-        return ReviewResult(order.id, order.status, decision.explanation)
+        return result
 
     return in_unit_of_work(ctx.uow, work, ctx.max_attempts)
+
+
+def review_in(ctx: Context, uow: UnitOfWork, order: Order) -> ReviewResult:
+    """Review a received ``order`` in place (the caller saves it)."""
+    catalog = uow.catalog.load()
+    rules = ctx.policies.review_rules(ctx.settings.review_for(order.channel))
+    decision = review(order, catalog, rules)
+    order.record_decision("review", decision.explanation.summary, decision.explanation.steps)
+    if decision.approved:
+        approve_in(ctx, order, decision.explanation.summary)
+    else:
+        for hold in decision.holds:
+            order.hold(hold)
+    return ReviewResult(order.id, order.status, decision.explanation)
 
 
 def approve_in(ctx: Context, order: Order, reason: str) -> None:

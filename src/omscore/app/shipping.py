@@ -26,16 +26,21 @@ def release_order(ctx: Context, order_id: OrderId) -> bool:
         order = uow.orders.get(order_id)
         if order is None or order.status is not OrderStatus.ALLOCATED:
             return False
-        for shipment in uow.shipments.for_order(order.id):
-            if shipment.status is ShipmentStatus.PLANNED:
-                ctx.fulfilment.send(shipment)
-                shipment.release()
-                uow.shipments.save(shipment)
-        order.release()
+        release_in(ctx, uow, order)
         uow.orders.save(order)
         return True
 
     return in_unit_of_work(ctx.uow, work, ctx.max_attempts)
+
+
+def release_in(ctx: Context, uow: UnitOfWork, order: Order) -> None:
+    """Release an allocated ``order`` in place (the caller saves it); its shipments are sent and saved."""
+    for shipment in uow.shipments.for_order(order.id):
+        if shipment.status is ShipmentStatus.PLANNED:
+            ctx.fulfilment.send(shipment)
+            shipment.release()
+            uow.shipments.save(shipment)
+    order.release()
 
 
 class ConfirmStatus(enum.StrEnum):
