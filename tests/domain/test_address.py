@@ -42,3 +42,8 @@ def test_regions_match_by_normalised_prefix() -> None:
     assert region_matches("cn/ZHEJIANG", path)
     assert not region_matches("CN/Jiangsu", path)
     assert not region_matches("CN/Zhejiang/Hangzhou/Xihu", path)
+
+
+def test_spaces_around_chinese_characters_do_not_matter() -> None:
+    assert normalise_text("文三路 100 号") == normalise_text("文三路100号") == "文三路100号"
+    assert normalise_text("浙江省  杭州市 West Lake") == "浙江省杭州市west lake"

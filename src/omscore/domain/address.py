@@ -15,13 +15,19 @@ import unicodedata
 import attrs
 
 _SPACES = re.compile(r"\s+")
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 _NON_DIGITS = re.compile(r"\D+")
 
 
 def normalise_text(text: str) -> str:
-    """Fold width (NFKC), case and whitespace: ``' Ｎｏ.１２  Main St '`` → ``'no.12 main st'``."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return _SPACES.sub(" ", folded).strip()
+    """Fold width (NFKC), case and whitespace: ``' Ｎｏ.１２  Main St '`` → ``'no.12 main st'``.
+
+    Whitespace next to a CJK character is dropped, since Chinese addresses are written without spaces:
+    ``'文三路 100 号'`` → ``'文三路100号'``.
+    """
+    folded = _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    return _SPACE_BY_CJK.sub("", folded)
 
 
 def normalise_phone(phone: str) -> str:

@@ -87,6 +87,9 @@ class ReserveOutcome:
 
 def demand_by_key(lines: Iterable[ReservationLine]) -> dict[StockKey, int]:
     """Total requested units per (location, SKU), in sorted key order (the fixed lock order)."""
+    if isinstance(lines, list | tuple) and len(lines) == 1:
+        only = lines[0]
+        return {(only.location, only.sku): only.quantity}
     demand: dict[StockKey, int] = {}
     for line in lines:
         key = (line.location, line.sku)

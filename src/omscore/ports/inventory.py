@@ -61,7 +61,8 @@ class InventoryStore(Protocol):
         """Reserve every line under ``key``, or nothing.
 
         Idempotent: when ``key`` already holds a reservation, nothing changes and the outcome is ``ok`` and
-        ``repeated``. Lines for the same (location, SKU) are added together before they are checked.
+        ``repeated``. A key that holds nothing any more (fully released or consumed) may reserve again — that
+        is how an order is re-routed — so callers must not replay a reserve after releasing its key. Lines for the same (location, SKU) are added together before they are checked.
 
         Returns:
             ``ok`` with no shortages, or not ``ok`` with every (location, SKU) that fell short.
