@@ -38,6 +38,18 @@ def _level(row: Row) -> StockLevel:
     return StockLevel(LocationId(row[0]), SkuCode(row[1]), int(row[2]), int(row[3]), int(row[4]))
 
 
+_RESERVE = "SELECT outcome, location, sku, requested, available FROM omscore.reserve(%s, %s, %s, %s, %s, %s)"
+_RESERVE_ONE = "SELECT outcome, available FROM omscore.reserve_one(%s, %s, %s, %s, %s, %s)"
+
+
+def _one_outcome(key: str, line: ReservationLine, rows: list[Row]) -> ReserveOutcome:
+    outcome, available = rows[0]
+    if outcome == "short":
+        shortage = Shortage(line.location, line.sku, line.quantity, int(available))
+        return ReserveOutcome(key, ok=False, shortages=(shortage,))
+    return ReserveOutcome(key, ok=True, repeated=outcome == "repeated")
+
+
 def _outcome(key: str, rows: list[Row]) -> ReserveOutcome:
     if rows and rows[0][0] == "repeated":
         return ReserveOutcome(key, ok=True, repeated=True)
@@ -193,13 +205,13 @@ class PostgresInventoryStore:
         if len(lines) == 1:
             line = lines[0]
             rows = self._session.execute(
-                "SELECT outcome, location, sku, requested, available FROM omscore.reserve_one(%s, %s, %s, %s, %s, %s)",
+                _RESERVE_ONE,
                 (self._session.tenant, key, line.location, line.sku, line.quantity, line.ref),
                 lock_first=self._session.stock_lock_keys([(line.location, line.sku)]),
             )
-            return _outcome(key, rows)
+            return _one_outcome(key, line, rows)
         rows = self._session.execute(
-            "SELECT outcome, location, sku, requested, available FROM omscore.reserve(%s, %s, %s, %s, %s, %s)",
+            _RESERVE,
             (
                 self._session.tenant,
                 key,
@@ -277,14 +289,12 @@ def reserve_at_once(db: PostgresDatabase, tenant: str, key: str, lines: Sequence
     check_key(key)
     if not lines:
         raise InvalidInput("lines", list(lines), "a reservation needs at least one line")
-    if len(lines) == 1:
-        line = lines[0]
-        query: Query = (
-            "SELECT outcome, location, sku, requested, available FROM omscore.reserve_one(%s, %s, %s, %s, %s, %s)"
-        )
-        params: tuple[object, ...] = (tenant, key, line.location, line.sku, line.quantity, line.ref)
+    single = lines[0] if len(lines) == 1 else None
+    if single is not None:
+        query: Query = _RESERVE_ONE
+        params: tuple[object, ...] = (tenant, key, single.location, single.sku, single.quantity, single.ref)
     else:
-        query = "SELECT outcome, location, sku, requested, available FROM omscore.reserve(%s, %s, %s, %s, %s, %s)"
+        query = _RESERVE
         params = (
             tenant,
             key,
@@ -312,4 +322,4 @@ def reserve_at_once(db: PostgresDatabase, tenant: str, key: str, lines: Sequence
             attempt += 1
             continue
         pool.release(conn)
-        return _outcome(key, rows)
+        return _one_outcome(key, single, rows) if single is not None else _outcome(key, rows)

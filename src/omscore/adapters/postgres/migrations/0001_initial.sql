@@ -184,10 +184,12 @@ BEGIN
 END;
 $$;
 
--- reserve_one: reserve() for a single line, with scalar arguments (the common case, and the hot path).
+-- reserve_one: reserve() for a single line, with scalar arguments and one result row (the common case and
+-- the hot path). outcome is 'repeated', 'reserved' or 'short'; available is set when short.
 CREATE FUNCTION omscore.reserve_one(
-    p_tenant text, p_key text, p_location text, p_sku text, p_quantity bigint, p_ref text
-) RETURNS TABLE (outcome text, location text, sku text, requested bigint, available bigint)
+    p_tenant text, p_key text, p_location text, p_sku text, p_quantity bigint, p_ref text,
+    OUT outcome text, OUT available bigint
+)
 LANGUAGE plpgsql AS $$
 DECLARE
     v_claimed boolean;
@@ -198,7 +200,7 @@ BEGIN
         PERFORM 1 FROM omscore.reservations r WHERE r.tenant = p_tenant AND r.key = p_key FOR UPDATE;
         PERFORM 1 FROM omscore.reservation_lines l WHERE l.tenant = p_tenant AND l.key = p_key;
         IF FOUND THEN
-            RETURN QUERY SELECT 'repeated'::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint;
+            outcome := 'repeated';
             RETURN;
         END IF;
     END IF;
@@ -209,13 +211,14 @@ BEGIN
     IF FOUND THEN
         INSERT INTO omscore.reservation_lines (tenant, key, location, sku, ref, quantity)
             VALUES (p_tenant, p_key, p_location, p_sku, p_ref, p_quantity);
-        RETURN QUERY SELECT 'reserved'::text, NULL::text, NULL::text, NULL::bigint, NULL::bigint;
+        outcome := 'reserved';
         RETURN;
     END IF;
     IF v_claimed THEN
         DELETE FROM omscore.reservations r WHERE r.tenant = p_tenant AND r.key = p_key;
     END IF;
-    RETURN QUERY SELECT 'short'::text, p_location, p_sku, p_quantity, coalesce(
+    outcome := 'short';
+    available := coalesce(
         (SELECT s.on_hand - s.reserved - s.safety FROM omscore.stock s
          WHERE s.tenant = p_tenant AND s.location = p_location AND s.sku = p_sku), 0);
 END;
