@@ -8,6 +8,7 @@ addresses a person would call the same.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -93,7 +94,16 @@ class Recipient:
     phone: str
     address: Address
 
+    @functools.cached_property
+    def _fingerprint(self) -> str:
+        return self._digest()
+
     def fingerprint(self) -> str:
+        """A stable digest of the normalised name, phone and address; equal for equivalent spellings (computed
+        once per recipient)."""
+        return self._fingerprint
+
+    def _digest(self) -> str:
         """A stable digest of the normalised name, phone and address; equal for equivalent spellings."""
         a = self.address
         canonical = "\x1f".join(

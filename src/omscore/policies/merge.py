@@ -42,14 +42,15 @@ def merge_key(order: Order, settings: MergeSettings) -> MergeKeyDecision:
     if reason is not None:
         return MergeKeyDecision(None, Explanation("merge", "not mergeable", (reason,)))
     scope = order.channel.platform if settings.across_shops else str(order.channel)
-    raw = "\x1f".join((scope, order.buyer_id.strip().casefold(), order.recipient.fingerprint(), order.currency))
+    fingerprint = order.recipient.fingerprint()
+    raw = "\x1f".join((scope, order.buyer_id.strip().casefold(), fingerprint, order.currency))
     key = hashlib.blake2b(raw.encode(), digest_size=10).hexdigest()
     return MergeKeyDecision(
         key,
         Explanation(
             "merge",
             f"merge key {key}",
-            (f"scope {scope}", f"buyer {order.buyer_id}", f"recipient fingerprint {order.recipient.fingerprint()}"),
+            (f"scope {scope}", f"buyer {order.buyer_id}", f"recipient fingerprint {fingerprint}"),
         ),
     )
 
