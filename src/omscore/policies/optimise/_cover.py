@@ -106,6 +106,20 @@ class CoverSearch:
             bound -= 1
         return total if total > disjoint_ranks else disjoint_ranks
 
+    def _close(self, chosen: int, rank: int, last: int, improve: bool) -> bool:
+        """Finish a search node that may add exactly one more location, one of ``last``: the earliest has the
+        lowest rank. Same return value as ``_find_from``."""
+        if not last:
+            return False
+        low = last & -last
+        rank += self.ranks[low.bit_length() - 1]
+        if self._limit is not None and rank > self._limit:
+            return False
+        self._found = chosen | low
+        if improve:
+            self._limit = rank - 1
+        return not improve
+
     # --- what a subclass provides -------------------------------------------------------------------------
 
     def greedy(self, allowed: int) -> int:
@@ -288,6 +302,17 @@ class SetCover(CoverSearch):
                 mask &= ~(1 << i)
         return mask
 
+    def _last(self, covered: int, allowed: int) -> int:
+        """The allowed locations that cover every uncovered line by themselves."""
+        uncovered = self.full & ~covered
+        result = allowed
+        cand = self.cand
+        while uncovered and result:
+            low = uncovered & -uncovered
+            uncovered ^= low
+            result &= cand[low.bit_length() - 1]
+        return result
+
     def root_bound(self, allowed: int) -> int:
         """A lower bound on the locations any plan needs (``INFINITE`` when the lines cannot be covered)."""
         result = self._node(0, allowed)
@@ -364,6 +389,11 @@ class SetCover(CoverSearch):
                 return
             order = bits(options)
         else:
+            if count + 2 == best.count and self.groups_ok is None:
+                last = self._last(covered, allowed)
+                if last:
+                    self.offer(chosen | (last & -last))
+                return
             node = self._node(covered, allowed)
             if node is None or count + node[0] >= best.count:
                 return
@@ -406,6 +436,8 @@ class SetCover(CoverSearch):
                 return False
             order = bits(options)
         else:
+            if count + 1 == max_count and self.groups_ok is None:
+                return self._close(chosen, rank, self._last(covered, allowed), improve)
             node = self._node(covered, allowed)
             if node is None or count + node[0] > max_count:
                 return False
@@ -428,40 +460,60 @@ class DivisibleCover(CoverSearch):
 
     Args:
         demand: units needed per SKU (each at most the total stock of the SKU).
-        caps: per location, units per SKU it can give, capped at the SKU's demand.
+        rows: per location, ``(sku index, units)`` for the SKUs it holds, units capped at the SKU's demand.
         ranks: per location, its rank.
         budget: the search effort bound.
     """
 
-    def __init__(self, demand: Sequence[int], caps: Sequence[Sequence[int]], ranks: Sequence[int], budget: Budget):
+    def __init__(
+        self, demand: Sequence[int], rows: Sequence[Sequence[tuple[int, int]]], ranks: Sequence[int], budget: Budget
+    ):
         self._setup(ranks, budget)
         self.demand = list(demand)
         self.g = len(demand)
-        self.caps = [list(c) for c in caps]
-        self.skus_of = [sum(1 << g for g in range(self.g) if c[g] > 0) for c in self.caps]
-        self.cand = [sum(1 << i for i in range(self.k) if self.caps[i][g] > 0) for g in range(self.g)]
-        self.by_cap = [
-            [i for _, i in sorted((-self.caps[i][g], i) for i in range(self.k) if self.caps[i][g] > 0)]
-            for g in range(self.g)
-        ]
+        self.rows = [list(row) for row in rows]
+        self.skus_of = [sum(1 << g for g, _ in row) for row in self.rows]
+        self.cand = [0] * self.g
+        by_cap: list[list[tuple[int, int]]] = [[] for _ in range(self.g)]
+        for i, row in enumerate(self.rows):
+            for g, units in row:
+                self.cand[g] |= 1 << i
+                by_cap[g].append((-units, i))
+        for entries in by_cap:
+            entries.sort()
+        self.by_cap = [[(-negative, i) for negative, i in entries] for entries in by_cap]
+        """Per SKU, ``(units, location)`` with most units first (ties: earliest location)."""
 
     def _initial(self) -> list[int]:
         return self.demand
 
     def _advance(self, state: list[int], i: int) -> list[int]:
-        return [left - c if left > c else 0 for left, c in zip(state, self.caps[i], strict=True)]
+        rest = state[:]
+        for g, units in self.rows[i]:
+            left = rest[g]
+            if left:
+                rest[g] = left - units if left > units else 0
+        return rest
 
     def _done(self, state: list[int], chosen: int) -> bool:
         return not any(state)
 
     def _helps(self, state: list[int], i: int) -> bool:
-        return any(left and c for left, c in zip(state, self.caps[i], strict=True))
+        return any(state[g] for g, _ in self.rows[i])
 
     def _complete(self, chosen: int) -> bool:
         state = self.demand
         for i in bits(chosen):
             state = self._advance(state, i)
         return not any(state)
+
+    def _gain(self, need: list[int], i: int) -> int:
+        """Units of ``need`` location ``i`` can give."""
+        total = 0
+        for g, units in self.rows[i]:
+            left = need[g]
+            total += units if units < left else left
+        return total
 
     def greedy(self, allowed: int) -> int:
         """Repeatedly take the allowed location giving most still-needed units (ties: earliest), then drop
@@ -473,15 +525,31 @@ class DivisibleCover(CoverSearch):
             best_i, best_u = -1, 0
             for i in candidates:
                 if not mask >> i & 1:
-                    units = sum(min(a, b) for a, b in zip(self.caps[i], need, strict=True))
+                    units = self._gain(need, i)
                     if units > best_u:
                         best_i, best_u = i, units
             mask |= 1 << best_i
-            need = [max(0, a - b) for a, b in zip(need, self.caps[best_i], strict=True)]
+            need = self._advance(need, best_i)
         for i in reversed(bits(mask)):
             if self._complete(mask & ~(1 << i)):
                 mask &= ~(1 << i)
         return mask
+
+    def _last(self, need: Sequence[int], allowed: int) -> int:
+        """The allowed locations that cover every remaining need by themselves."""
+        result = allowed
+        by_cap = self.by_cap
+        for g, left in enumerate(need):
+            if left > 0:
+                able = 0
+                for units, i in by_cap[g]:
+                    if units < left:
+                        break
+                    able |= 1 << i
+                result &= able
+                if not result:
+                    break
+        return result
 
     def root_bound(self, allowed: int) -> int:
         """A lower bound on the locations any plan needs (``INFINITE`` when the demand cannot be covered)."""
@@ -497,7 +565,7 @@ class DivisibleCover(CoverSearch):
         where n_g is the most open SKUs any candidate of g carries (a feasible dual of the LP with the valid
         cuts "at least k_g candidates of g").
         """
-        caps, cand, by_cap = self.caps, self.cand, self.by_cap
+        cand, by_cap = self.cand, self.by_cap
         ks: list[tuple[int, int, int, int]] = []
         k_of: dict[int, int] = {}
         open_skus = 0
@@ -508,9 +576,9 @@ class DivisibleCover(CoverSearch):
                 continue
             open_skus |= 1 << g
             cnt = 0
-            for i in by_cap[g]:
+            for units, i in by_cap[g]:
                 if allowed >> i & 1:
-                    left -= caps[i][g]
+                    left -= units
                     cnt += 1
                     if left <= 0:
                         break
@@ -553,28 +621,27 @@ class DivisibleCover(CoverSearch):
         return bound, branch, useful, disjoint_ranks
 
     def _children(self, sku: int, need: list[int], allowed: int) -> list[tuple[int, int]]:
-        caps = self.caps
-        return sorted(
-            (-sum(min(c, left) for c, left in zip(caps[i], need, strict=True) if left > 0), i)
-            for i in bits(self.cand[sku] & allowed)
-        )
+        return sorted((-self._gain(need, i), i) for i in bits(self.cand[sku] & allowed))
 
     def _fewest(self, allowed: int) -> None:
         self._fewest_from(0, 0, self.demand, allowed)
 
     def _fewest_from(self, chosen: int, count: int, need: list[int], allowed: int) -> None:
         self.budget.tick()
-        if not any(left > 0 for left in need):
+        if not any(need):
             self.offer(chosen)
+            return
+        if count + 2 == self.best.count:
+            last = self._last(need, allowed)
+            if last:
+                self.offer(chosen | (last & -last))
             return
         node = self._node(need, allowed)
         if node is None or count + node[0] >= self.best.count:
             return
-        caps = self.caps
         for _, i in self._children(node[1], need, allowed):
             low = 1 << i
-            rest = [left - c if left > c else 0 for left, c in zip(need, caps[i], strict=True)]
-            self._fewest_from(chosen | low, count + 1, rest, allowed & ~low)
+            self._fewest_from(chosen | low, count + 1, self._advance(need, i), allowed & ~low)
             allowed &= ~low
 
     def _find(
@@ -590,22 +657,24 @@ class DivisibleCover(CoverSearch):
         self, chosen: int, count: int, rank: int, need: list[int], allowed: int, max_count: int, improve: bool
     ) -> bool:
         self.budget.tick()
-        if not any(left > 0 for left in need):
+        if not any(need):
             if self._limit is not None and rank > self._limit:
                 return False
             self._found = chosen
             if improve:
                 self._limit = rank - 1
             return not improve
+        if count + 1 == max_count:
+            return self._close(chosen, rank, self._last(need, allowed), improve)
         node = self._node(need, allowed)
         if node is None or count + node[0] > max_count:
             return False
         if self._limit is not None and rank + self._rank_floor(node[0], node[2], node[3]) > self._limit:
             return False
-        caps, ranks = self.caps, self.ranks
+        ranks = self.ranks
         for _, i in self._children(node[1], need, allowed):
             low = 1 << i
-            rest = [left - c if left > c else 0 for left, c in zip(need, caps[i], strict=True)]
+            rest = self._advance(need, i)
             if self._find_from(chosen | low, count + 1, rank + ranks[i], rest, allowed & ~low, max_count, improve):
                 return True
             allowed &= ~low

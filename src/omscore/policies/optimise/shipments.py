@@ -280,34 +280,35 @@ def _solve_divisible(problem: Canonical, budget: Budget) -> _Solved:
     ]
     live = [g for g in range(len(skus)) if demand[g] > 0]
     position = {g: p for p, g in enumerate(live)}
-    width = len(live)
-    caps_all: list[list[int]] = []
+    capped: list[list[tuple[int, int]]] = []
     useful: list[int] = []
-    saturators = [0] * width
+    saturators = [0] * len(live)
     for i, row in enumerate(rows):
-        caps = [0] * width
+        mine: list[tuple[int, int]] = []
         use = 0
         for g, units in row:
             p = position.get(g)
             if p is not None:
                 d = demand[g]
-                caps[p] = units if units < d else d
+                mine.append((p, units if units < d else d))
                 use |= 1 << p
                 if units >= d:
                     saturators[p] |= 1 << i
-        caps_all.append(caps)
+        capped.append(mine)
         useful.append(use)
     kept, dropped, fewest = _keep(useful, saturators, problem.locations)
-    kept_caps = [caps_all[i] for i in kept]
-    searcher = DivisibleCover([demand[g] for g in live], kept_caps, [problem.ranks[i] for i in kept], budget)
+    searcher = DivisibleCover(
+        [demand[g] for g in live], [capped[i] for i in kept], [problem.ranks[i] for i in kept], budget
+    )
     if not live:
         return _Solved([], [], shortfalls, dropped, 0, 0, True, searcher.best, kept)
     finished = searcher.solve(fewest)
     chosen = [kept[p] for p in bits(searcher.best.mask)]
 
     allocations: list[Allocation] = []
+    room_of = {i: dict(capped[i]) for i in chosen}
     for p, g in enumerate(live):
-        room = {i: caps_all[i][p] for i in chosen}
+        room = {i: room_of[i].get(p, 0) for i in chosen}
         parts: dict[int, list[tuple[int, int]]] = {}
         for j in sorted((j for j in lines_of[g] if served_qty[j]), key=lambda j: (-served_qty[j], j)):
             whole = next((i for i in chosen if room[i] >= served_qty[j]), None)
