@@ -19,6 +19,7 @@ import random
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -93,8 +94,9 @@ class SqliteDatabase:
         self._trace = trace
         self._lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
-        self._pid = os.getpid()
+        _OPEN.add(self)
         self._closed = False
+        self._mine: set[int] = set()
         self._local = threading.local()
         # A private in-memory database exists in one connection only: units of work take turns on it.
         self._gate = threading.BoundedSemaphore(1) if self._memory else None
@@ -161,6 +163,8 @@ class SqliteDatabase:
             connection.execute(f"PRAGMA cache_size = {-int(self.cache_size_kib)}")
             if self._trace is not None:
                 connection.set_trace_callback(self._trace)
+            with self._lock:
+                self._mine.add(id(connection))
         except sqlite3.Error as error:
             connection.close()
             raise translate(error) from error
@@ -186,13 +190,16 @@ class SqliteDatabase:
         with self._lock:
             if self._closed:
                 raise PersistenceError(f"{self!r} is closed")
-            if self._pid != os.getpid():
-                # Forked: the inherited connections belong to the parent; never use or close them here.
-                self._idle = []
-                self._pid = os.getpid()
             if self._idle:
                 return self._idle.pop()
         return self._connect()
+
+    def _after_fork(self) -> None:
+        """In a child process: the inherited connections belong to the parent; never use or close them."""
+        self._idle = []
+        self._mine = set()
+        self._lock = threading.Lock()
+        self._local = threading.local()
 
     def release(self, connection: sqlite3.Connection, *, broken: bool = False) -> None:
         """Give back a connection borrowed with :meth:`acquire`.
@@ -205,10 +212,12 @@ class SqliteDatabase:
             self._gate.release()
             return
         with self._lock:
-            keep = not broken and not self._closed and self._pid == os.getpid()
-            if keep and len(self._idle) < self.max_idle_connections:
+            if id(connection) not in self._mine:
+                return  # opened by the parent before a fork: not this process's to use or to close
+            if not broken and not self._closed and len(self._idle) < self.max_idle_connections:
                 self._idle.append(connection)
                 return
+            self._mine.discard(id(connection))
         connection.close()
 
     # --- transactions ----------------------------------------------------------------------------------------
@@ -230,9 +239,17 @@ class SqliteDatabase:
         """
         statement = "BEGIN IMMEDIATE" if write else "BEGIN"
         started = time.monotonic()
+        try:
+            connection.execute(statement)
+            return
+        except sqlite3.Error as error:
+            if not is_busy(error):
+                raise translate(error) from error
         deadline = started + self.busy_timeout_ms / 1000
         pause = 0.001
         while True:
+            time.sleep(min(pause * random.uniform(0.5, 1.5), max(0.0, deadline - time.monotonic())))
+            pause = min(pause * 2, 0.05)
             try:
                 connection.execute(statement)
                 return
@@ -240,32 +257,16 @@ class SqliteDatabase:
                 now = time.monotonic()
                 if not is_busy(error) or now >= deadline:
                     raise translate(error, waited_ms=round((now - started) * 1000)) from error
-            time.sleep(min(pause * random.uniform(0.5, 1.5), max(0.0, deadline - time.monotonic())))
-            pause = min(pause * 2, 0.05)
 
     @property
-    def units_open_here(self) -> int:
-        """How many units of work this thread has open on this database (0 or 1)."""
-        count: int = getattr(self._local, "units", 0)
-        return count
-
-    @units_open_here.setter
-    def units_open_here(self, count: int) -> None:
-        self._local.units = count
-
-    @property
-    def writer(self) -> sqlite3.Connection | None:
-        """The connection of the unit of work that holds the write lock on this thread, if any."""
-        connection: sqlite3.Connection | None = getattr(self._local, "writer", None)
+    def connection_here(self) -> sqlite3.Connection | None:
+        """The connection of the unit of work open on this thread, if any (a thread has at most one)."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         return connection
 
-    def set_writer(self, connection: sqlite3.Connection | None) -> None:
-        """Record (or clear, with ``None``) the connection that holds the write lock on this thread.
-
-        Args:
-            connection: the connection, or ``None``.
-        """
-        self._local.writer = connection
+    @connection_here.setter
+    def connection_here(self, connection: sqlite3.Connection | None) -> None:
+        self._local.connection = connection
 
     # --- documents cache ------------------------------------------------------------------------------------
 
@@ -349,6 +350,18 @@ class SqliteDatabase:
                 f"cannot switch {self._path!r} to WAL (journal mode is {mode!r}); omscore needs WAL for safe "
                 "concurrent use. Is the file on a network or read-only file system?"
             )
+
+
+_OPEN: weakref.WeakSet[SqliteDatabase] = weakref.WeakSet()
+"""Every database object of this process, so that a forked child can drop the connections it inherited."""
+
+
+def _forget_inherited_connections() -> None:
+    for db in list(_OPEN):
+        db._after_fork()
+
+
+os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 
 def latest_schema_version() -> int:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Mapping
-from typing import Any, Generic, TypeVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, Generic, TypeVar
 
 from omscore.adapters.records import catalog_from_record, catalog_to_record, network_from_record, network_to_record
 from omscore.adapters.sqlite.session import Session
@@ -22,23 +22,32 @@ _V = TypeVar("_V")
 
 
 class _DocumentRepository(Generic[_V]):
-    def __init__(
-        self,
-        session: Session,
-        kind: str,
-        empty: Callable[[], _V],
-        encode: Callable[[_V], dict[str, Any]],
-        decode: Callable[[Mapping[str, Any]], _V],
-        value_type: type[_V],
-    ) -> None:
+    """A value stored as one JSON document per tenant; subclasses say which kind and how to convert it."""
+
+    _kind: ClassVar[str]
+    _type: type[_V]
+
+    def __init__(self, session: Session) -> None:
         self._session = session
-        self._kind = kind
-        self._empty = empty
-        self._encode = encode
-        self._decode = decode
-        self._type = value_type
+
+    def _empty(self) -> _V:
+        raise NotImplementedError
+
+    def _encode(self, value: _V) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _decode(self, record: Mapping[str, Any]) -> _V:
+        raise NotImplementedError
 
     def load(self) -> _V:
+        """The stored value; the empty one when none was stored.
+
+        Returns:
+            The value (shared with other units of work of this process while the stored one is unchanged).
+
+        Raises:
+            PersistenceError: the stored document is damaged or newer than this omscore.
+        """
         session = self._session
         key = (session.tenant, self._kind)
         row = session.query("SELECT token FROM documents WHERE tenant = ? AND kind = ?", key).fetchone()
@@ -53,6 +62,11 @@ class _DocumentRepository(Generic[_V]):
         return value
 
     def store(self, value: _V) -> None:
+        """Replace the stored value.
+
+        Args:
+            value: the new value.
+        """
         session = self._session
         document = json.dumps(self._encode(value), separators=(",", ":"))
         session.execute(
@@ -71,8 +85,17 @@ class SqliteCatalogRepository(_DocumentRepository[Catalog]):
         session: the unit of work's session.
     """
 
-    def __init__(self, session: Session) -> None:
-        super().__init__(session, "catalog", lambda: Catalog.build([]), catalog_to_record, catalog_from_record, Catalog)
+    _kind = "catalog"
+    _type = Catalog
+
+    def _empty(self) -> Catalog:
+        return Catalog.build([])
+
+    def _encode(self, value: Catalog) -> dict[str, Any]:
+        return catalog_to_record(value)
+
+    def _decode(self, record: Mapping[str, Any]) -> Catalog:
+        return catalog_from_record(record)
 
 
 class SqliteNetworkRepository(_DocumentRepository[Network]):
@@ -84,5 +107,14 @@ class SqliteNetworkRepository(_DocumentRepository[Network]):
         session: the unit of work's session.
     """
 
-    def __init__(self, session: Session) -> None:
-        super().__init__(session, "network", lambda: Network.build([]), network_to_record, network_from_record, Network)
+    _kind = "network"
+    _type = Network
+
+    def _empty(self) -> Network:
+        return Network.build([])
+
+    def _encode(self, value: Network) -> dict[str, Any]:
+        return network_to_record(value)
+
+    def _decode(self, record: Mapping[str, Any]) -> Network:
+        return network_from_record(record)

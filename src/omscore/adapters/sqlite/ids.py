@@ -21,9 +21,10 @@ class SqliteIds:
     ids sort in the order they were made (up to ``10**width - 1``; longer ids after that still sort last).
     Every process using the same file gets distinct ids.
 
-    Called inside a unit of work of the same database on the same thread, the counter moves in that unit of
-    work's transaction (the unit of work holds the write lock, so a separate transaction could not start);
-    if that unit of work rolls back, the ids it drew are drawn again later — nothing stored ever used them.
+    Called inside a unit of work of the same database on the same thread, the counter moves on that unit of
+    work's connection, in its transaction (the unit of work holds the write lock, so a separate transaction
+    could not start); if that unit of work rolls back, the ids it drew are drawn again later — nothing stored
+    ever used them.
     Called outside, each id is drawn in its own short ``BEGIN IMMEDIATE`` transaction.
 
     Args:
@@ -58,7 +59,7 @@ class SqliteIds:
             PersistenceError: any other storage failure.
         """
         counter = f"id:{prefix}"
-        writer = self.db.writer
+        writer = self.db.connection_here
         if writer is not None:
             try:
                 value = writer.execute(_NEXT, (self.tenant, counter)).fetchone()[0]

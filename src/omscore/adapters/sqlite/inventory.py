@@ -33,6 +33,12 @@ _RESERVE = (
     "UPDATE stock SET reserved = reserved + ?"
     " WHERE tenant = ? AND location = ? AND sku = ? AND on_hand - reserved - safety >= ?"
 )
+_RESERVE_NEW_KEY = (
+    "UPDATE stock SET reserved = reserved + ?"
+    " WHERE tenant = ? AND location = ? AND sku = ? AND on_hand - reserved - safety >= ?"
+    " AND NOT EXISTS (SELECT 1 FROM reservations WHERE tenant = ? AND key = ?)"
+)
+_HOLD = "INSERT INTO reservations (tenant, key, line, location, sku, ref, quantity) VALUES (?, ?, ?, ?, ?, ?, ?)"
 _RELEASE = "UPDATE stock SET reserved = reserved - ? WHERE tenant = ? AND location = ? AND sku = ?"
 _CONSUME = (
     "UPDATE stock SET on_hand = on_hand - ?, reserved = reserved - ? WHERE tenant = ? AND location = ? AND sku = ?"
@@ -59,6 +65,8 @@ class SqliteInventoryStore:
     Args:
         session: the unit of work's session.
     """
+
+    __slots__ = ("_session",)
 
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -268,26 +276,48 @@ class SqliteInventoryStore:
             raise InvalidInput("lines", list(lines), "a reservation needs at least one line")
         session = self._session
         tenant = session.tenant
-        held = session.query("SELECT 1 FROM reservations WHERE tenant = ? AND key = ? LIMIT 1", (tenant, key))
-        if held.fetchone() is not None:
-            return ReserveOutcome(key, ok=True, repeated=True)
+        if len(lines) == 1:
+            # The common case in one guarded UPDATE that also checks that the key is not held yet; only when it
+            # changes nothing does the reserve look why (a repeat, or a shortage).
+            line = lines[0]
+            location, sku, quantity = line.location, line.sku, line.quantity
+            taken = session.execute(_RESERVE_NEW_KEY, (quantity, tenant, location, sku, quantity, tenant, key))
+            if taken.rowcount != 1:
+                return self._refused(key, location, sku, quantity)
+            session.execute(_HOLD, (tenant, key, 0, location, sku, line.ref, quantity))
+            return ReserveOutcome(key, ok=True)
         demand = demand_by_key(lines)
         if len(demand) == 1:
             ((location, sku), quantity) = next(iter(demand.items()))
-            if session.execute(_RESERVE, (quantity, tenant, location, sku, quantity)).rowcount != 1:
-                return ReserveOutcome(key, ok=False, shortages=(self._shortage(location, sku, quantity),))
+            taken = session.execute(_RESERVE_NEW_KEY, (quantity, tenant, location, sku, quantity, tenant, key))
+            if taken.rowcount != 1:
+                return self._refused(key, location, sku, quantity)
         else:
+            if self._held(key):
+                return ReserveOutcome(key, ok=True, repeated=True)
             shortages = self._reserve_all(demand)
             if shortages:
                 return ReserveOutcome(key, ok=False, shortages=shortages)
         session.executemany(
-            "INSERT INTO reservations (tenant, key, line, location, sku, ref, quantity) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            _HOLD,
             [
                 (tenant, key, number, line.location, line.sku, line.ref, line.quantity)
                 for number, line in enumerate(sorted(lines))
             ],
         )
         return ReserveOutcome(key, ok=True)
+
+    def _refused(self, key: str, location: LocationId, sku: SkuCode, quantity: int) -> ReserveOutcome:
+        """Why a single guarded UPDATE changed nothing: the key is held already, or the stock fell short."""
+        if self._held(key):
+            return ReserveOutcome(key, ok=True, repeated=True)
+        return ReserveOutcome(key, ok=False, shortages=(self._shortage(location, sku, quantity),))
+
+    def _held(self, key: str) -> bool:
+        held = self._session.query(
+            "SELECT 1 FROM reservations WHERE tenant = ? AND key = ? LIMIT 1", (self._session.tenant, key)
+        )
+        return held.fetchone() is not None
 
     def _reserve_all(self, demand: dict[StockKey, int]) -> tuple[Shortage, ...]:
         """Guarded UPDATEs in sorted key order inside a savepoint; undone together if any falls short."""

@@ -31,6 +31,8 @@ class SqliteOrderRepository:
         session: the unit of work's session (connection, tenant, transaction).
     """
 
+    __slots__ = ("_session",)
+
     def __init__(self, session: Session) -> None:
         self._session = session
 

@@ -29,6 +29,8 @@ class SqliteOutbox:
         session: the unit of work's session.
     """
 
+    __slots__ = ("_session",)
+
     def __init__(self, session: Session) -> None:
         self._session = session
 

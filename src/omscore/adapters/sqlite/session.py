@@ -14,7 +14,7 @@ from typing import Any
 
 from omscore.adapters.sqlite.database import SqliteDatabase
 from omscore.adapters.sqlite.errors import translate
-from omscore.domain.errors import InvalidInput, PersistenceError, UnitOfWorkClosed
+from omscore.domain.errors import InvalidInput, UnitOfWorkClosed
 from omscore.domain.events import DomainEvent
 
 Params = Sequence[Any]
@@ -34,14 +34,16 @@ class Session:
         tenant: the tenant every statement is scoped to.
     """
 
+    __slots__ = ("_connection", "_in_transaction", "_savepoints", "db", "pending_events", "tenant")
+
     def __init__(self, db: SqliteDatabase, tenant: str) -> None:
         self.db = db
         self.tenant = tenant
         self._connection: sqlite3.Connection | None = None
         self._in_transaction = False
         self._savepoints = 0
+        # Events recorded by stored aggregates or appended to the outbox, stored when the unit of work commits.
         self.pending_events: list[DomainEvent] = []
-        """Events recorded by stored aggregates or appended to the outbox, stored when the unit of work commits."""
 
     def attach(self, connection: sqlite3.Connection) -> None:
         """Take a borrowed connection (with no transaction open) for the statements to come.
@@ -73,13 +75,16 @@ class Session:
         Raises:
             LockTimeout: another writer kept the lock past the busy timeout.
         """
-        connection = self._open()
         if self._in_transaction:
             return
-        self.db.begin(connection)
+        self.db.begin(self._open())
         self._in_transaction = True
-        if self.db.writer is None:
-            self.db.set_writer(connection)
+
+    def _ready(self) -> sqlite3.Connection:
+        """The connection, with the write transaction begun."""
+        connection = self._open()
+        self.begin()
+        return connection
 
     def _end(self, statement: str) -> None:
         connection = self._open()
@@ -91,16 +96,15 @@ class Session:
             if statement == "COMMIT":
                 with contextlib.suppress(sqlite3.Error):
                     connection.execute("ROLLBACK")
-            self._after_transaction(connection)
+            self._after_transaction()
             raise translate(error) from error
-        self._after_transaction(connection)
+        self._after_transaction()
 
-    def _after_transaction(self, connection: sqlite3.Connection) -> None:
+    def _after_transaction(self) -> None:
         self._in_transaction = False
         self._savepoints = 0
-        self.pending_events.clear()
-        if self.db.writer is connection:
-            self.db.set_writer(None)
+        if self.pending_events:
+            self.pending_events.clear()
 
     def commit(self) -> None:
         """``COMMIT`` the open transaction, if any.
@@ -108,7 +112,18 @@ class Session:
         Raises:
             PersistenceError: (translated) the commit failed; the transaction was rolled back.
         """
-        self._end("COMMIT")
+        connection = self._connection
+        if connection is None or not self._in_transaction:
+            self._end("COMMIT")  # raises when closed; otherwise there is nothing to commit
+            return
+        try:
+            connection.execute("COMMIT")
+        except sqlite3.Error as error:
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("ROLLBACK")
+            self._after_transaction()
+            raise translate(error) from error
+        self._after_transaction()
 
     def rollback(self) -> None:
         """``ROLLBACK`` the open transaction, if any.
@@ -145,10 +160,15 @@ class Session:
             UnitOfWorkClosed: the unit of work is not open.
             PersistenceError: (translated) the statement failed.
         """
-        connection = self._open()
-        if not self._in_transaction:
-            self.begin()
-        return self._run(connection.execute, sql, params)
+        connection = self._connection
+        if connection is None or not self._in_transaction:
+            connection = self._ready()
+        try:
+            return connection.execute(sql, params)
+        except sqlite3.Error as error:
+            raise translate(error) from error
+        except UnicodeEncodeError as error:
+            raise _not_unicode(error) from error
 
     def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         """Run a write statement in the unit of work's write transaction.
@@ -165,10 +185,15 @@ class Session:
             LockTimeout: the write lock could not be taken.
             PersistenceError: (translated) the statement failed.
         """
-        connection = self._open()
-        if not self._in_transaction:
-            self.begin()
-        return self._run(connection.execute, sql, params)
+        connection = self._connection
+        if connection is None or not self._in_transaction:
+            connection = self._ready()
+        try:
+            return connection.execute(sql, params)
+        except sqlite3.Error as error:
+            raise translate(error) from error
+        except UnicodeEncodeError as error:
+            raise _not_unicode(error) from error
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> sqlite3.Cursor:
         """Run one write statement for each parameter row, in the write transaction.
@@ -184,20 +209,15 @@ class Session:
             UnitOfWorkClosed: the unit of work is not open.
             PersistenceError: (translated) a statement failed.
         """
-        connection = self._open()
-        if not self._in_transaction:
-            self.begin()
-        return self._run(connection.executemany, sql, rows)
-
-    @staticmethod
-    def _run(method: Any, sql: str, params: Any) -> sqlite3.Cursor:
+        connection = self._connection
+        if connection is None or not self._in_transaction:
+            connection = self._ready()
         try:
-            cursor: sqlite3.Cursor = method(sql, params)
+            return connection.executemany(sql, rows)
         except sqlite3.Error as error:
             raise translate(error) from error
         except UnicodeEncodeError as error:
-            raise InvalidInput("text", error.object, "is not valid Unicode (it holds a lone surrogate)") from error
-        return cursor
+            raise _not_unicode(error) from error
 
     @contextlib.contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -273,15 +293,5 @@ class Session:
         return self._open()
 
 
-def decode_failure(entity: str, key: str, error: Exception) -> PersistenceError:
-    """The error for a stored document that cannot be read back.
-
-    Args:
-        entity: what was read.
-        key: its key.
-        error: the decoding error.
-
-    Returns:
-        A :class:`PersistenceError` naming the entity.
-    """
-    return PersistenceError(f"stored {entity} {key!r} cannot be read: {error}")
+def _not_unicode(error: UnicodeEncodeError) -> InvalidInput:
+    return InvalidInput("text", error.object, "is not valid Unicode (it holds a lone surrogate)")

@@ -31,6 +31,8 @@ class SqliteShipmentRepository:
         session: the unit of work's session.
     """
 
+    __slots__ = ("_session",)
+
     def __init__(self, session: Session) -> None:
         self._session = session
 

@@ -89,13 +89,14 @@ class SqliteUnitOfWork:
             raise UnitOfWorkClosed(f"{self!r} was already used; make a new unit of work for each command")
         self._used = True
         db = self.db
-        if db.units_open_here:
+        if db.connection_here is not None:
             raise LockTimeout(
                 "this thread already has a unit of work open on this database; a second one would wait for the "
                 "first one's write lock forever"
             )
         session = self._session
-        session.attach(db.acquire())
+        connection = db.acquire()
+        session.attach(connection)
         try:
             session.begin()
         except PersistenceError:
@@ -104,7 +105,7 @@ class SqliteUnitOfWork:
         except BaseException:
             db.release(session.close(), broken=True)
             raise
-        db.units_open_here += 1
+        db.connection_here = connection
         self._open_now = True
         return self
 
@@ -122,12 +123,13 @@ class SqliteUnitOfWork:
         self._open_now = False
         broken = False
         failure: PersistenceError | None = None
-        try:
-            session.rollback()
-        except PersistenceError as error:
-            broken = True
-            failure = error
-        self.db.units_open_here -= 1
+        if session.in_transaction or session.pending_events:
+            try:
+                session.rollback()
+            except PersistenceError as error:
+                broken = True
+                failure = error
+        self.db.connection_here = None
         self.db.release(session.close(), broken=broken)
         if failure is not None and exc is None:
             raise failure
