@@ -16,8 +16,9 @@ and ``synchronous=NORMAL`` unless said otherwise:
 * ``history_cost_ratio``: time per reservation (one per unit of work) on a store that already holds 100,000
   reservations, divided by the time on a store that holds none. Target ≤ 1.2.
 
-Each figure is the median of several trials; adapter and floor trials alternate so that a slow moment of
-the machine hits both. Usage::
+Rates are medians over short trials run round-robin (adapter, floor, floor with row, …); the ratios are the
+medians of the ratios of trials run back to back, so that load from other processes on the machine, which
+changes during a run, hits both sides of each ratio alike. Usage::
 
     python benchmarks/storage.py [--quick] [--json]
 """
@@ -82,7 +83,7 @@ class AdapterStore:
         for _ in range(count):
             self.made += 1
             with SqliteUnitOfWork(db) as uow:
-                outcome = uow.inventory.reserve(f"K{self.made}", self._lines())
+                outcome = uow.inventory.reserve(f"O{self.made:08d}", self._lines())
                 uow.commit()
             assert outcome.ok
         return time.perf_counter() - started
@@ -95,7 +96,7 @@ class AdapterStore:
             with SqliteUnitOfWork(db) as uow:
                 for _ in range(batch):
                     self.made += 1
-                    uow.inventory.reserve(f"K{self.made}", self._lines())
+                    uow.inventory.reserve(f"O{self.made:08d}", self._lines())
                 uow.commit()
         return time.perf_counter() - started
 
@@ -107,12 +108,14 @@ class AdapterStore:
 
 
 class FloorStore:
-    """The same stock table driven by bare ``sqlite3`` statements (same pragmas, same key shape)."""
+    """The same stock table driven by bare ``sqlite3`` statements: the adapter's pragmas (WAL, synchronous,
+    checkpoint interval) and the same key shape."""
 
-    def __init__(self, path: Path, synchronous: Synchronous = "NORMAL") -> None:
+    def __init__(self, path: Path, synchronous: Synchronous = "NORMAL", checkpoint_pages: int = 4000) -> None:
         self.connection = sqlite3.connect(path, isolation_level=None, timeout=5)
         self.connection.execute("PRAGMA journal_mode = WAL")
         self.connection.execute(f"PRAGMA synchronous = {synchronous}")
+        self.connection.execute(f"PRAGMA wal_autocheckpoint = {checkpoint_pages}")
         self.connection.execute(
             "CREATE TABLE stock (tenant TEXT, location TEXT, sku TEXT, on_hand INTEGER, reserved INTEGER,"
             " safety INTEGER, PRIMARY KEY (tenant, location, sku)) WITHOUT ROWID"
@@ -137,7 +140,7 @@ class FloorStore:
             assert execute(_FLOOR_UPDATE, ("default", LOCATION, sku)).rowcount == 1
             if ledger:
                 self.made += 1
-                execute(_FLOOR_LEDGER, ("default", f"K{self.made}", LOCATION, sku))
+                execute(_FLOOR_LEDGER, ("default", f"O{self.made:08d}", LOCATION, sku))
             execute("COMMIT")
         return time.perf_counter() - started
 
@@ -153,13 +156,19 @@ def _rate(count: int, seconds: list[float]) -> float:
 
 
 def _trials(runs: dict[str, Callable[[], float]], trials: int) -> dict[str, list[float]]:
-    """Run each measurement ``trials`` times, alternating between them."""
+    """Run each measurement ``trials`` times, round-robin, so that a busy moment of the machine (other
+    processes share its cores) falls on all of them alike."""
     times: dict[str, list[float]] = {name: [] for name in runs}
+    gc.collect()
     for _ in range(trials):
         for name, run in runs.items():
-            gc.collect()
             times[name].append(run())
     return times
+
+
+def _paired_ratio(numerator: list[float], denominator: list[float]) -> float:
+    """The median of the ratios of trials run back to back: robust to load that changes during the run."""
+    return statistics.median(n / d for n, d in zip(numerator, denominator, strict=True))
 
 
 def _fill_history(store: AdapterStore, reservations: int) -> float:
@@ -172,19 +181,19 @@ def run_sqlite(quick: bool) -> dict[str, Any]:
     """Measure the SQLite figures.
 
     Args:
-        quick: fewer and shorter trials (same history size).
+        quick: fewer trials (same sizes, same history).
 
     Returns:
         The figures, keyed as documented at the top of this module.
     """
-    each, trials = (2_000, 3) if quick else (5_000, 7)
-    batched = 10_000 if quick else 30_000
-    durable = 300 if quick else 1_000
+    each, trials = (500, 15) if quick else (1_000, 41)
+    batched, batch_trials = (5_000, 5) if quick else (10_000, 11)
+    durable = 200 if quick else 500
     with tempfile.TemporaryDirectory(prefix="omscore-bench-") as scratch:
         directory = Path(scratch)
         adapter, floor = AdapterStore(directory / "adapter.db"), FloorStore(directory / "floor.db")
-        adapter.reserve_each(200)  # warm the statement caches and the connection pool
-        floor.reserve_each(200)
+        adapter.reserve_each(500)  # warm the statement caches and the connection pool
+        floor.reserve_each(500)
         times = _trials(
             {
                 "adapter": lambda: adapter.reserve_each(each),
@@ -193,7 +202,7 @@ def run_sqlite(quick: bool) -> dict[str, Any]:
             },
             trials,
         )
-        batch_times = _trials({"batched": lambda: adapter.reserve_batched(batched)}, trials)
+        batch_times = _trials({"batched": lambda: adapter.reserve_batched(batched)}, batch_trials)
         adapter.close()
         floor.close()
 
@@ -208,8 +217,8 @@ def run_sqlite(quick: bool) -> dict[str, Any]:
 
         empty, loaded = AdapterStore(directory / "empty.db"), AdapterStore(directory / "history.db")
         fill_seconds = _fill_history(loaded, HISTORY)
-        empty.reserve_each(200)
-        loaded.reserve_each(200)
+        empty.reserve_each(500)
+        loaded.reserve_each(500)
         history = _trials(
             {"empty": lambda: empty.reserve_each(each), "history": lambda: loaded.reserve_each(each)}, trials
         )
@@ -218,28 +227,29 @@ def run_sqlite(quick: bool) -> dict[str, Any]:
         empty.close()
         loaded.close()
 
-    sqlite_per_s = _rate(each, times["adapter"])
-    floor_per_s = _rate(each, times["floor"])
-    empty_cost = statistics.median(history["empty"]) / each
-    history_cost = statistics.median(history["history"]) / each
     return {
-        "sqlite_per_s": round(sqlite_per_s, 1),
-        "sqlite_floor_per_s": round(floor_per_s, 1),
-        "sqlite_vs_floor": round(sqlite_per_s / floor_per_s, 3),
+        "sqlite_per_s": round(_rate(each, times["adapter"]), 1),
+        "sqlite_floor_per_s": round(_rate(each, times["floor"]), 1),
+        "sqlite_vs_floor": round(_paired_ratio(times["floor"], times["adapter"]), 3),
         "sqlite_floor_ledger_per_s": round(_rate(each, times["floor_ledger"]), 1),
+        "sqlite_vs_floor_ledger": round(_paired_ratio(times["floor_ledger"], times["adapter"]), 3),
         "sqlite_batched_per_s": round(_rate(batched, batch_times["batched"]), 1),
         "sqlite_full_per_s": round(_rate(durable, full_times["adapter"]), 1),
         "sqlite_floor_full_per_s": round(_rate(durable, full_times["floor"]), 1),
-        "history_cost_ratio": round(history_cost / empty_cost, 3),
+        "history_cost_ratio": round(_paired_ratio(history["history"], history["empty"]), 3),
         "history_reservations": held,
-        "history_us_per_reservation": {"0": round(empty_cost * 1e6, 1), str(HISTORY): round(history_cost * 1e6, 1)},
+        "history_us_per_reservation": {
+            "0": round(statistics.median(history["empty"]) / each * 1e6, 1),
+            str(HISTORY): round(statistics.median(history["history"]) / each * 1e6, 1),
+        },
         "history_fill_per_s": round(HISTORY / fill_seconds, 1),
         "sqlite_settings": {
             "journal_mode": "wal",
             "synchronous": "NORMAL",
+            "checkpoint_pages": 4000,
             "reservations_per_trial": each,
-            "batch": 100,
             "trials": trials,
+            "batch": 100,
             "sqlite": sqlite3.sqlite_version,
         },
     }
@@ -261,7 +271,7 @@ def run_postgres(quick: bool) -> dict[str, Any]:
     """
     from _storage_pg import run
 
-    return run(processes=8, seconds=2.0 if quick else 5.0)
+    return run(processes=8, seconds=2.0 if quick else 3.0, rounds=1 if quick else 3)
 
 
 # --- report ---------------------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ def test_a_new_file_is_created_in_wal_mode_with_the_latest_schema(tmp_path: Path
         assert _pragma(db, "foreign_keys") == 1
         assert _pragma(db, "synchronous") == 1  # NORMAL
         assert _pragma(db, "busy_timeout") == 5000
+        assert _pragma(db, "wal_autocheckpoint") == 4000
 
     assert [version for version, _ in _versions(path)] == list(range(1, latest_schema_version() + 1))
 
@@ -62,6 +63,7 @@ def test_durability_and_waiting_are_settings(tmp_path: Path) -> None:
         ("synchronous", "OFF"),
         ("cache_size_kib", 0),
         ("max_idle_connections", 0),
+        ("checkpoint_pages", 0),
     ],
 )
 def test_bad_settings_are_refused_naming_the_setting(tmp_path: Path, setting: str, value: object) -> None:

@@ -54,6 +54,9 @@ class SqliteDatabase:
         synchronous: ``"NORMAL"`` or ``"FULL"`` (see above).
         cache_size_kib: page cache per connection.
         max_idle_connections: connections kept open for reuse in this process.
+        checkpoint_pages: WAL pages after which a committing connection copies the WAL back into the database
+            (``wal_autocheckpoint``). Each checkpoint syncs the file, so checkpointing less often makes
+            commits cheaper; the WAL file grows to about this many pages (4 KiB each) between checkpoints.
         trace: called with the text of every statement run (values filled in), for logging and tests.
 
     Raises:
@@ -71,6 +74,7 @@ class SqliteDatabase:
         synchronous: Synchronous = "NORMAL",
         cache_size_kib: int = 16384,
         max_idle_connections: int = 8,
+        checkpoint_pages: int = 4000,
         trace: Callable[[str], None] | None = None,
     ) -> None:
         if sqlite3.sqlite_version_info < MINIMUM_SQLITE:
@@ -83,6 +87,8 @@ class SqliteDatabase:
             raise InvalidConfiguration("synchronous", synchronous, "must be 'NORMAL' or 'FULL'")
         if type(cache_size_kib) is not int or cache_size_kib <= 0:
             raise InvalidConfiguration("cache_size_kib", cache_size_kib, "must be a positive integer")
+        if type(checkpoint_pages) is not int or checkpoint_pages < 1:
+            raise InvalidConfiguration("checkpoint_pages", checkpoint_pages, "must be a positive integer")
         if type(max_idle_connections) is not int or max_idle_connections < 1:
             raise InvalidConfiguration("max_idle_connections", max_idle_connections, "must be at least 1")
         self._path = os.fspath(path)
@@ -91,6 +97,7 @@ class SqliteDatabase:
         self.synchronous: Synchronous = synchronous
         self.cache_size_kib = cache_size_kib
         self.max_idle_connections = max_idle_connections
+        self.checkpoint_pages = checkpoint_pages
         self._trace = trace
         self._lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
@@ -161,6 +168,7 @@ class SqliteDatabase:
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute(_SYNCHRONOUS[self.synchronous])
             connection.execute(f"PRAGMA cache_size = {-int(self.cache_size_kib)}")
+            connection.execute(f"PRAGMA wal_autocheckpoint = {int(self.checkpoint_pages)}")
             if self._trace is not None:
                 connection.set_trace_callback(self._trace)
             with self._lock:

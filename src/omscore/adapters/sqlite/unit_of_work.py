@@ -60,14 +60,15 @@ class SqliteUnitOfWork:
         self._session = Session(db, tenant)
         self._open_now = False
         self._used = False
-        session = self._session
-        self._outbox = SqliteOutbox(session)
-        self.orders = SqliteOrderRepository(session)
-        self.shipments = SqliteShipmentRepository(session)
-        self.inventory = SqliteInventoryStore(session)
-        self.catalog = SqliteCatalogRepository(session)
-        self.network = SqliteNetworkRepository(session)
-        self.outbox = self._outbox
+
+    def __getattr__(self, name: str) -> object:
+        # The repositories are made on first use: most commands touch one or two of the six.
+        make = _REPOSITORIES.get(name)
+        if make is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        repository = make(self.__dict__["_session"])
+        setattr(self, name, repository)
+        return repository
 
     def __repr__(self) -> str:
         return f"SqliteUnitOfWork({self.db!r}, tenant={self.tenant!r})"
@@ -153,7 +154,7 @@ class SqliteUnitOfWork:
         """
         session = self._open()
         if session.pending_events:
-            self._outbox.write(session.pending_events)
+            SqliteOutbox(session).write(session.pending_events)
         session.commit()
 
     def rollback(self) -> None:
@@ -164,6 +165,16 @@ class SqliteUnitOfWork:
             PersistenceError: the rollback failed.
         """
         self._open().rollback()
+
+
+_REPOSITORIES: dict[str, Callable[[Session], object]] = {
+    "orders": SqliteOrderRepository,
+    "shipments": SqliteShipmentRepository,
+    "inventory": SqliteInventoryStore,
+    "catalog": SqliteCatalogRepository,
+    "network": SqliteNetworkRepository,
+    "outbox": SqliteOutbox,
+}
 
 
 def sqlite_unit_of_work_factory(
