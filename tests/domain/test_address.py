@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from omscore.domain import Address, Recipient, normalise_phone, normalise_text, region_matches
+from omscore.domain.address import _normalise_fields
 
 
 def _recipient(name: str, phone: str, street: str, city: str = "Hangzhou") -> Recipient:
@@ -47,3 +51,8 @@ def test_regions_match_by_normalised_prefix() -> None:
 def test_spaces_around_chinese_characters_do_not_matter() -> None:
     assert normalise_text("文三路 100 号") == normalise_text("文三路100号") == "文三路100号"
     assert normalise_text("浙江省  杭州市 West Lake") == "浙江省杭州市west lake"
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from("aB 1１\t　文三路Ｘ\u3000-"), max_size=12), min_size=1, max_size=7))
+def test_the_one_pass_fingerprint_folding_equals_folding_each_field(fields: list[str]) -> None:
+    assert _normalise_fields("\x00".join(fields)) == "\x00".join(normalise_text(f) for f in fields)

@@ -8,9 +8,8 @@ key is computed once per order, so finding partners costs one indexed look-up pe
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import attrs
 
@@ -28,31 +27,68 @@ class MergeKeyDecision:
     explanation: Explanation
 
 
+def _never_reason(order: Order, settings: MergeSettings) -> str | None:
+    if not settings.enabled:
+        return "merging is disabled for this shop"
+    if order.payment is PaymentMode.COD:
+        return "cash-on-delivery orders are never merged (the carrier collects per order)"
+    if order.pickup_location is not None:
+        return "store-pickup orders are never merged"
+    if not settings.include_presale and any(line.presale_ship_date for line in order.lines):
+        return "presale orders are kept apart by setting"
+    return None
+
+
+def merge_key_of(order: Order, settings: MergeSettings) -> str | None:
+    """The key ``order`` merges under, or ``None`` when it never merges (the fast form of :func:`merge_key`).
+
+    The key is the scope (shop, or platform when merging across shops), the buyer, the recipient's
+    fingerprint and the currency: orders merge only when all four are equal.
+    """
+    if _never_reason(order, settings) is not None:
+        return None
+    scope = order.channel.platform if settings.across_shops else f"{order.channel.platform}:{order.channel.shop}"
+    return f"{scope}|{order.buyer_id.strip().casefold()}|{order.recipient.fingerprint()}|{order.currency}"
+
+
 def merge_key(order: Order, settings: MergeSettings) -> MergeKeyDecision:
     """The key ``order`` merges under, or ``None`` with the reason it never merges."""
-    reason = None
-    if not settings.enabled:
-        reason = "merging is disabled for this shop"
-    elif order.payment is PaymentMode.COD:
-        reason = "cash-on-delivery orders are never merged (the carrier collects per order)"
-    elif order.pickup_location is not None:
-        reason = "store-pickup orders are never merged"
-    elif not settings.include_presale and any(line.presale_ship_date for line in order.lines):
-        reason = "presale orders are kept apart by setting"
+    reason = _never_reason(order, settings)
     if reason is not None:
         return MergeKeyDecision(None, Explanation("merge", "not mergeable", (reason,)))
+    key = merge_key_of(order, settings)
     scope = order.channel.platform if settings.across_shops else str(order.channel)
-    fingerprint = order.recipient.fingerprint()
-    raw = "\x1f".join((scope, order.buyer_id.strip().casefold(), fingerprint, order.currency))
-    key = hashlib.blake2b(raw.encode(), digest_size=10).hexdigest()
-    return MergeKeyDecision(
-        key,
-        Explanation(
-            "merge",
-            f"merge key {key}",
-            (f"scope {scope}", f"buyer {order.buyer_id}", f"recipient fingerprint {fingerprint}"),
-        ),
-    )
+    steps = (f"scope {scope}", f"buyer {order.buyer_id}", f"recipient fingerprint {order.recipient.fingerprint()}")
+    return MergeKeyDecision(key, Explanation("merge", "mergeable", steps))
+
+
+class MergeGrouper:
+    """Streaming 合单 grouping: constant work per arriving order.
+
+    Feed orders in placement order. An order joins the open group of its merge key when it was placed within
+    the window of that group's first order (the merged order keeps the earliest placement time, so this is
+    the window the pipeline applies); otherwise it opens a new group. Orders that never merge get a group of
+    their own. Groups are numbered from 0 in the order they open.
+    """
+
+    def __init__(self, settings: MergeSettings) -> None:
+        self._settings = settings
+        self._window = timedelta(minutes=settings.window_minutes)
+        self._open: dict[str, tuple[int, datetime]] = {}
+        self._next = 0
+
+    def add(self, order: Order) -> int:
+        """The group ``order`` belongs to."""
+        key = merge_key_of(order, self._settings)
+        if key is not None:
+            current = self._open.get(key)
+            if current is not None and order.placed_at - current[1] <= self._window:
+                return current[0]
+        group = self._next
+        self._next += 1
+        if key is not None:
+            self._open[key] = (group, order.placed_at)
+        return group
 
 
 @attrs.frozen
