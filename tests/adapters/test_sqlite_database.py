@@ -206,3 +206,16 @@ def test_migrations_apply_in_order_and_a_failing_one_leaves_nothing_behind(tmp_p
     tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "three" not in tables
     connection.close()
+
+
+def test_the_public_names_are_sorted_and_complete() -> None:
+    import omscore.adapters.sqlite as package
+
+    public = {
+        name
+        for name, value in vars(package).items()
+        if not name.startswith("_") and not isinstance(value, type(package))
+    }
+
+    assert package.__all__ == sorted(package.__all__)
+    assert set(package.__all__) == public
