@@ -316,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             ("raw floor: BEGIN IMMEDIATE + guarded UPDATE + COMMIT", figures["sqlite_floor_per_s"]),
             ("  adapter / floor (target >= 0.5)", figures["sqlite_vs_floor"]),
             ("raw floor + reservation row", figures["sqlite_floor_ledger_per_s"]),
+            ("  adapter / (floor + reservation row)", figures["sqlite_vs_floor_ledger"]),
             ("reservations/s, 100 per unit of work", figures["sqlite_batched_per_s"]),
             ("synchronous=FULL: adapter, 1 per unit of work", figures["sqlite_full_per_s"]),
             ("synchronous=FULL: raw floor", figures["sqlite_floor_full_per_s"]),
@@ -323,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
         ]
         for label, value in rows:
             print(f"  {label:<62} {value:>12,}")
+        for key, value in figures.items():
+            if key.startswith("pg_"):
+                print(f"  {key:<62} {value!s:>12}")
         for target, met in verdicts.items():
             print(f"  target {target}: {'met' if met else 'NOT MET'}")
     return 0 if all(verdicts.values()) else 1
