@@ -19,7 +19,7 @@ from omscore.app.context import Context
 from omscore.app.merging import UNRELEASED, unmerge_in
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.catalog import Catalog
-from omscore.domain.identity import LineId, OrderId, SkuCode
+from omscore.domain.identity import ExternalOrderRef, LineId, OrderId, SkuCode
 from omscore.domain.order import PRE_ROUTING, Order, OrderLine, OrderStatus
 from omscore.domain.platform_order import PlatformOrder, PlatformStatus
 from omscore.ports.unit_of_work import UnitOfWork
@@ -41,9 +41,21 @@ class IntakeStatus(enum.StrEnum):
 
 @attrs.frozen
 class IntakeResult:
+    """What intake did with one delivery.
+
+    Attributes:
+        status: created, revised, duplicate, stale, cancelled or too late.
+        order_id: the order that carries the platform order.
+        ref: the platform order delivered (so callers of ``ingest_payload`` know what they acknowledged).
+        created: whether this delivery stored a new order (also true for an order stored as cancelled).
+        detail: a short explanation.
+    """
+
     status: IntakeStatus
     order_id: OrderId
     detail: str = ""
+    ref: ExternalOrderRef | None = None
+    created: bool = False
 
 
 def order_lines(po: PlatformOrder, catalog: Catalog) -> list[OrderLine]:
@@ -99,7 +111,8 @@ def order_lines(po: PlatformOrder, catalog: Catalog) -> list[OrderLine]:
 
 def ingest(ctx: Context, po: PlatformOrder) -> IntakeResult:
     """Take in one platform order revision. Safe to call any number of times with the same input."""
-    return in_unit_of_work(ctx.uow, lambda uow: _ingest(ctx, uow, po), ctx.max_attempts)
+    result = in_unit_of_work(ctx.uow, lambda uow: _ingest(ctx, uow, po), ctx.max_attempts)
+    return attrs.evolve(result, ref=po.ref)
 
 
 def _ingest(ctx: Context, uow: UnitOfWork, po: PlatformOrder) -> IntakeResult:
@@ -171,6 +184,8 @@ def _create(ctx: Context, uow: UnitOfWork, po: PlatformOrder) -> IntakeResult:
     if po.status is PlatformStatus.CANCELLED:
         order.cancel("cancelled on the platform before intake")
         uow.orders.add(order)
-        return IntakeResult(IntakeStatus.CANCELLED, order.id, "stored as cancelled so older revisions stay ignored")
+        return IntakeResult(
+            IntakeStatus.CANCELLED, order.id, "stored as cancelled so older revisions stay ignored", created=True
+        )
     uow.orders.add(order)
-    return IntakeResult(IntakeStatus.CREATED, order.id)
+    return IntakeResult(IntakeStatus.CREATED, order.id, created=True)

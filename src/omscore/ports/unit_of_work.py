@@ -20,15 +20,28 @@ class UnitOfWork(Protocol):
     Use as a context manager: entering opens the transaction; :meth:`commit` makes every change and every
     recorded event visible at once; leaving without a commit (or on an exception) rolls everything back. The
     events recorded by orders and shipments stored through the repositories go to :attr:`outbox` on commit.
-    A unit of work is bound to one tenant and is not reusable after it is left.
+    A unit of work is bound to one tenant. After :meth:`commit` or :meth:`rollback` it stays open until it is
+    left; once left it cannot be entered again, and using a repository outside it raises
+    :class:`~omscore.domain.errors.UnitOfWorkClosed`.
     """
 
-    orders: OrderRepository
-    shipments: ShipmentRepository
-    inventory: InventoryStore
-    catalog: CatalogRepository
-    network: NetworkRepository
-    outbox: Outbox
+    @property
+    def orders(self) -> OrderRepository: ...
+
+    @property
+    def shipments(self) -> ShipmentRepository: ...
+
+    @property
+    def inventory(self) -> InventoryStore: ...
+
+    @property
+    def catalog(self) -> CatalogRepository: ...
+
+    @property
+    def network(self) -> NetworkRepository: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
 
     def __enter__(self) -> Self: ...
 
