@@ -96,12 +96,14 @@ def _intercept(ctx: Context, uow: UnitOfWork, order: Order, reason: str) -> Canc
 
 
 def _cancel_sources(uow: UnitOfWork, merged: Order, reason: str) -> None:
-    """A cancelled merge takes its source orders with it: each is cancelled too."""
+    """A cancelled merge takes its source orders with it: each is cancelled too (and, for a source that is
+    itself a merge, its own sources)."""
     for source_id in merged.merged_from:
         source = uow.orders.get(source_id)
         if source is not None and source.status is OrderStatus.MERGED and source.merged_into == merged.id:
             source.cancel(f"merged order {merged.id} cancelled: {reason}")
             uow.orders.save(source)
+            _cancel_sources(uow, source, reason)
 
 
 def _cancel_merged_source(ctx: Context, uow: UnitOfWork, source: Order, reason: str) -> CancelResult:
