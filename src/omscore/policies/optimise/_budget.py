@@ -55,6 +55,16 @@ class Budget:
             self.hit = "time"
             raise OutOfBudget
 
+    def check_time(self) -> None:
+        """Check the time limit only (for heuristic steps, which do not count as search nodes).
+
+        Raises:
+            OutOfBudget: the time limit is reached.
+        """
+        if self._deadline is not None and perf_counter() > self._deadline:
+            self.hit = "time"
+            raise OutOfBudget
+
     def allows_search(self) -> bool:
         """Whether any search node may be expanded (``False`` only for ``node_limit=0``)."""
         return self._node_limit != 0

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from omscore.policies.optimise._budget import Budget
+from omscore.policies.optimise._budget import Budget, OutOfBudget
 from omscore.policies.optimise._cover import bits
 
 #: Stands for "cannot serve": larger than any real cost.
@@ -110,7 +110,7 @@ class FacilityLocation:
         move found, adds before drops before swaps, in location order)."""
         fixed, cost, n = self.fixed, self.cost, self.n
         while True:
-            self.budget.tick()
+            self.budget.check_time()
             chosen = bits(mask)
             first = [NEVER] * n
             owner = [-1] * n
@@ -242,19 +242,33 @@ class FacilityLocation:
             return True
         return False
 
-    def solve(self) -> None:
-        """Heuristics, the root bound, then branch and bound; raises :class:`OutOfBudget` when the budget runs
-        out (the best plan so far stands)."""
+    def heuristics(self) -> tuple[int, list[int]]:
+        """Greedy and the root dual ascent, each plan improved by local search; returns the root node.
+
+        Raises:
+            OutOfBudget: the time limit ran out (the best plan so far stands).
+        """
         start = self.greedy()
         self.offer(start)
         root = self.dual_ascent(0, 0)
         assert root is not None
         self.root = root[0]
+        self.heuristic = self.best
         self.offer(self.local_search(start))
+        self.heuristic = self.best
         from_dual = self.primal(0, 0, root[1])
         if from_dual != start:
             self.offer(self.local_search(from_dual))
         self.heuristic = self.best
+        return root
+
+    def solve(self) -> None:
+        """Heuristics, then branch and bound; raises :class:`OutOfBudget` when the budget runs out (the best plan
+        so far stands)."""
+        root = self.heuristics()
+        if not self.budget.allows_search():
+            self.budget.hit = "nodes"
+            raise OutOfBudget
         self._branch(0, 0, root)
 
     def _branch(self, opened: int, closed: int, node: tuple[int, list[int]] | None = None) -> None:

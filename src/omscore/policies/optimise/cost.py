@@ -185,17 +185,7 @@ def min_cost(
     finished = True
     if n:
         try:
-            if budget.allows_search():
-                engine.solve()
-            else:
-                budget.hit = "nodes"
-                finished = False
-                start = engine.greedy()
-                engine.offer(start)
-                root = engine.dual_ascent(0, 0)
-                engine.root = 0 if root is None else root[0]
-                engine.offer(engine.local_search(start))
-                engine.heuristic = engine.best
+            engine.solve()
         except OutOfBudget:
             finished = False
     chosen = [kept[p] for p in bits(engine.best_mask)] if n else []

@@ -9,7 +9,7 @@ branch and bound from a first-fit-decreasing start, within a time and node budge
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from math import ceil
 from typing import Any
 
@@ -19,6 +19,7 @@ from omscore.domain.catalog import Catalog, Sku
 from omscore.domain.errors import InvalidInput, InvalidQuantity, NotFound
 from omscore.domain.identity import LineId, SkuCode
 from omscore.policies.optimise._budget import Budget, OutOfBudget
+from omscore.policies.optimise._cover import bits
 from omscore.policies.optimise.problem import DemandLine
 from omscore.policies.optimise.trace import Limit, PackingTrace
 
@@ -246,31 +247,26 @@ def _item_id(item: ParcelItem) -> str:
 class _Packer:
     """Exact packing of one class of items: two capacities and pairwise conflicts.
 
-    Items are numbered largest first (by their larger share of a parcel's weight or volume). The search puts
-    each item into an open parcel it fits or into one new parcel; parcels with the same free space and tags are
-    tried once, and an item identical to the previous one never goes into an earlier parcel than it did.
+    The search puts the items, largest first, each into an open parcel it fits (fullest first) or into one new
+    parcel. Parcels with the same free space and tags are tried once; an item identical to the previous one
+    never goes into an earlier parcel than it did; space no remaining item fits into counts as lost in the
+    bound. Before the full search, short searches under other item orders (heaviest first, bulkiest first)
+    often find a packing that meets the lower bound.
     """
 
     def __init__(self, group: list[ParcelItem], limits: ParcelLimits, budget: Budget) -> None:
+        self.group = group
         self.budget = budget
         big = sum(item.weight_g for item in group) + sum(item.volume_cm3 for item in group) + 1
         self.cap_w = limits.max_weight_g if limits.max_weight_g is not None else big
         self.cap_v = limits.max_volume_cm3 if limits.max_volume_cm3 is not None else big
-        cw, cv = self.cap_w, self.cap_v
-        order = sorted(
-            range(len(group)),
-            key=lambda x: (-max(group[x].weight_g * cv, group[x].volume_cm3 * cw), -group[x].weight_g, group[x].id),
-        )
-        self.index = order
-        self.w = [group[x].weight_g for x in order]
-        self.v = [group[x].volume_cm3 for x in order]
         tag_bits: dict[str, int] = {}
         for pair in limits.incompatible:
             for tag in sorted(pair):
                 tag_bits.setdefault(tag, 1 << len(tag_bits))
-        self.tags = [sum(tag_bits.get(tag, 0) for tag in group[x].tags) for x in order]
-        self.bans = []
-        for mask in self.tags:
+        self.item_tags = [sum(tag_bits.get(tag, 0) for tag in item.tags) for item in group]
+        self.item_bans = []
+        for mask in self.item_tags:
             ban = 0
             for pair in limits.incompatible:
                 a, b = sorted(pair)
@@ -278,15 +274,48 @@ class _Packer:
                     ban |= tag_bits[b]
                 if mask & tag_bits[b]:
                     ban |= tag_bits[a]
-            self.bans.append(ban)
+            self.item_bans.append(ban)
+        self._arrange(self._order("size"))
+        self.lower = self._lower_bound()
+        self.best: list[list[int]] = []
+        self.first_fit = 0
+        self._cap = 0
+
+    def _order(self, by: str) -> list[int]:
+        """Item indices, largest first by share of a parcel (``size``), weight or volume (ties: item id)."""
+        group, cw, cv = self.group, self.cap_w, self.cap_v
+        if by == "weight":
+            return sorted(range(len(group)), key=lambda x: (-group[x].weight_g, -group[x].volume_cm3, group[x].id))
+        if by == "volume":
+            return sorted(range(len(group)), key=lambda x: (-group[x].volume_cm3, -group[x].weight_g, group[x].id))
+        return sorted(
+            range(len(group)),
+            key=lambda x: (-max(group[x].weight_g * cv, group[x].volume_cm3 * cw), -group[x].weight_g, group[x].id),
+        )
+
+    def _arrange(self, order: list[int]) -> None:
+        """Lay the search arrays out in ``order``."""
+        self.index = order
+        self.w = [self.group[x].weight_g for x in order]
+        self.v = [self.group[x].volume_cm3 for x in order]
+        self.tags = [self.item_tags[x] for x in order]
+        self.bans = [self.item_bans[x] for x in order]
         n = len(order)
         self.same = [
             k > 0 and (self.w[k], self.v[k], self.tags[k]) == (self.w[k - 1], self.v[k - 1], self.tags[k - 1])
             for k in range(n)
         ]
-        self.lower = self._lower_bound()
-        self.best: list[list[int]] = []
-        self.first_fit = 0
+        self.total_w = [0] * (n + 1)
+        self.total_v = [0] * (n + 1)
+        self.least_w = [0] * (n + 1)
+        self.least_v = [0] * (n + 1)
+        self.least_w[n] = self.cap_w + 1
+        self.least_v[n] = self.cap_v + 1
+        for k in range(n - 1, -1, -1):
+            self.total_w[k] = self.total_w[k + 1] + self.w[k]
+            self.total_v[k] = self.total_v[k + 1] + self.v[k]
+            self.least_w[k] = min(self.least_w[k + 1], self.w[k])
+            self.least_v[k] = min(self.least_v[k + 1], self.v[k])
 
     # --- bounds ----------------------------------------------------------------------------------------------
 
@@ -334,8 +363,9 @@ class _Packer:
 
     def solve(self, search: bool) -> None:
         """Pack: first fit decreasing under three orders (by size, weight, volume), then, when ``search`` is set
-        and the best of them misses the lower bound, branch and bound. A search that runs to its end proves its
-        result, which then becomes the lower bound."""
+        and the best of them misses the lower bound, bin completion for ``lower``, ``lower + 1`` … parcels until
+        a packing is found or the first-fit count is proven optimal. Each count the search rules out raises the
+        lower bound."""
         n = len(self.w)
         if not n:
             return
@@ -346,83 +376,145 @@ class _Packer:
         ]
         packs = [self._first_fit(order) for order in candidates]
         self.first_fit = len(packs[0])
-        best = min(packs, key=len)
-        self._keep(best)
-        if len(best) == self.lower or not search:
+        self._keep(min(packs, key=len))
+        if len(self.best) == self.lower or not search:
             return
         if not self.budget.allows_search():
             self.budget.hit = "nodes"
             return
-        self.total_w = [0] * (n + 1)
-        self.total_v = [0] * (n + 1)
-        for k in range(n - 1, -1, -1):
-            self.total_w[k] = self.total_w[k + 1] + self.w[k]
-            self.total_v[k] = self.total_v[k + 1] + self.v[k]
-        self.room_w: list[int] = []
-        self.room_v: list[int] = []
-        self.held: list[int] = []
-        self.banned: list[int] = []
-        self.place = [0] * n
+        self._failed: set[tuple[int, int]] = set()
         try:
-            self._dfs(0)
-        except _Done:
-            pass
+            while self.lower < len(self.best):
+                found = self._fill((1 << n) - 1, self.lower)
+                if found is not None:
+                    self._keep(found)
+                    return
+                self.lower += 1
         except OutOfBudget:
             return
-        self.lower = len(self.best)
 
     def _keep(self, bins: list[list[int]]) -> None:
         self.best = [sorted(self.index[k] for k in content) for content in bins]
 
-    def _dfs(self, k: int) -> None:
+    def _fill(self, remaining: int, parcels: int) -> list[list[int]] | None:
+        """Pack the ``remaining`` items (a mask) into ``parcels`` parcels, or ``None`` if impossible.
+
+        The largest remaining item opens the next parcel, which is completed with each maximal set of other
+        items that fits, fullest first; any packing can be rearranged so that every parcel is such a set.
+        Weight and volume left unused in completed parcels can never be used, so their totals may not exceed
+        ``parcels × capacity − remaining size``; a failed (items, parcels) state is remembered.
+        """
         self.budget.tick()
-        n = len(self.w)
-        count = len(self.room_w)
-        if k == n:
-            bins: list[list[int]] = [[] for _ in range(count)]
-            for item, b in enumerate(self.place):
-                bins[b].append(item)
-            self._keep(bins)
-            if count == self.lower:
-                raise _Done
-            return
-        free_w = sum(self.room_w)
-        free_v = sum(self.room_v)
-        need = max(
-            ceil(max(0, self.total_w[k] - free_w) / self.cap_w),
-            ceil(max(0, self.total_v[k] - free_v) / self.cap_v),
-        )
-        if count + need >= len(self.best):
-            return
-        w, v, tags, ban = self.w[k], self.v[k], self.tags[k], self.bans[k]
-        start = self.place[k - 1] if self.same[k] else 0
-        tried: set[tuple[int, int, int, int]] = set()
-        for b in range(start, count):
-            rw, rv = self.room_w[b], self.room_v[b]
-            if w <= rw and v <= rv and not (tags & self.banned[b]) and not (ban & self.held[b]):
-                state = (rw, rv, self.held[b], self.banned[b])
-                if state in tried:
+        if not remaining:
+            return []
+        if parcels <= 0 or (remaining, parcels) in self._failed:
+            return None
+        items = bits(remaining)
+        total_w = sum(self.w[k] for k in items)
+        total_v = sum(self.v[k] for k in items)
+        slack_w = parcels * self.cap_w - total_w
+        slack_v = parcels * self.cap_v - total_v
+        if slack_w < 0 or slack_v < 0:
+            self._failed.add((remaining, parcels))
+            return None
+        first = items[0]
+        if parcels == 1:
+            if self._fits_together(items):
+                return [items]
+            self._failed.add((remaining, parcels))
+            return None
+        for content in self._completions(first, items[1:], slack_w, slack_v):
+            rest = remaining
+            for k in content:
+                rest &= ~(1 << k)
+            found = self._fill(rest, parcels - 1)
+            if found is not None:
+                return [content, *found]
+        self._failed.add((remaining, parcels))
+        return None
+
+    def _fits_together(self, items: list[int]) -> bool:
+        held = banned = 0
+        for k in items:
+            if self.tags[k] & banned or self.bans[k] & held:
+                return False
+            held |= self.tags[k]
+            banned |= self.bans[k]
+        return sum(self.w[k] for k in items) <= self.cap_w and sum(self.v[k] for k in items) <= self.cap_v
+
+    def _completions(self, first: int, others: list[int], slack_w: int, slack_v: int) -> Iterator[list[int]]:
+        """Each undominated maximal set of ``others`` that fits into a parcel with ``first`` leaving at most
+        ``slack_w`` and ``slack_v`` unused, adding items largest first (so fuller parcels tend to come first).
+
+        A set is dominated when an item left out is at least as large in both dimensions as one taken, no more
+        restricted by tags, and fits in its place: swapping the two between parcels never hurts. Of identical
+        items the earlier ones are taken first, so no set comes twice.
+        """
+        w, v, tags, bans = self.w, self.v, self.tags, self.bans
+        cap_w, cap_v = self.cap_w, self.cap_v
+        tick = self.budget.tick
+        size = len(others)
+        reach_w = [0] * (size + 1)
+        reach_v = [0] * (size + 1)
+        for at in range(size - 1, -1, -1):
+            reach_w[at] = reach_w[at + 1] + w[others[at]]
+            reach_v[at] = reach_v[at + 1] + v[others[at]]
+        chosen: list[int] = [first]
+        taken = [False] * size
+
+        def fits(k: int, used_w: int, used_v: int, held: int, banned: int) -> bool:
+            return used_w + w[k] <= cap_w and used_v + v[k] <= cap_v and not (tags[k] & banned or bans[k] & held)
+
+        def dominated(used_w: int, used_v: int, held: int, banned: int) -> bool:
+            for at in range(size):
+                if taken[at]:
                     continue
-                tried.add(state)
-                self.room_w[b], self.room_v[b] = rw - w, rv - v
-                held, banned = self.held[b], self.banned[b]
-                self.held[b] |= tags
-                self.banned[b] |= ban
-                self.place[k] = b
-                self._dfs(k + 1)
-                self.room_w[b], self.room_v[b] = rw, rv
-                self.held[b], self.banned[b] = held, banned
-        if count + 1 < len(self.best):
-            self.room_w.append(self.cap_w - w)
-            self.room_v.append(self.cap_v - v)
-            self.held.append(tags)
-            self.banned.append(ban)
-            self.place[k] = count
-            self._dfs(k + 1)
-            self.room_w.pop()
-            self.room_v.pop()
-            self.held.pop()
-            self.banned.pop()
+                b = others[at]
+                if fits(b, used_w, used_v, held, banned):
+                    return True  # not maximal
+                wb, vb, tb, nb = w[b], v[b], tags[b], bans[b]
+                for a in chosen[1:]:
+                    if (
+                        wb >= w[a]
+                        and vb >= v[a]
+                        and (wb, vb, tb, nb) != (w[a], v[a], tags[a], bans[a])
+                        and tags[a] & ~tb == 0
+                        and bans[a] & ~nb == 0
+                        and used_w - w[a] + wb <= cap_w
+                        and used_v - v[a] + vb <= cap_v
+                        and self._compatible([k for k in chosen if k != a], b)
+                    ):
+                        return True
+            return False
+
+        def grow(start: int, used_w: int, used_v: int, held: int, banned: int) -> Iterator[list[int]]:
+            tick()
+            if min(cap_w, used_w + reach_w[start]) < cap_w - slack_w or min(cap_v, used_v + reach_v[start]) < (
+                cap_v - slack_v
+            ):
+                return
+            for at in range(start, size):
+                k = others[at]
+                if not fits(k, used_w, used_v, held, banned):
+                    continue
+                if at and self.same[k] and others[at - 1] == k - 1 and not taken[at - 1]:
+                    continue
+                taken[at] = True
+                chosen.append(k)
+                yield from grow(at + 1, used_w + w[k], used_v + v[k], held | tags[k], banned | bans[k])
+                chosen.pop()
+                taken[at] = False
+            if cap_w - used_w <= slack_w and cap_v - used_v <= slack_v and not dominated(used_w, used_v, held, banned):
+                yield list(chosen)
+
+        return grow(0, w[first], v[first], tags[first], bans[first])
+
+    def _compatible(self, items: list[int], extra: int) -> bool:
+        held = banned = 0
+        for k in items:
+            held |= self.tags[k]
+            banned |= self.bans[k]
+        return not (self.tags[extra] & banned or self.bans[extra] & held)
 
 
 class _Done(Exception):
