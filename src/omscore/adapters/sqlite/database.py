@@ -195,12 +195,12 @@ class SqliteDatabase:
                 self._gate.release()
                 raise PersistenceError(f"{self!r} is closed")
             return self._shared
-        with self._lock:
-            if self._closed:
-                raise PersistenceError(f"{self!r} is closed")
-            if self._idle:
-                return self._idle.pop()
-        return self._connect()
+        if self._closed:
+            raise PersistenceError(f"{self!r} is closed")
+        try:
+            return self._idle.pop()  # list.pop and list.append are atomic: no lock on the hot path
+        except IndexError:
+            return self._connect()
 
     def _after_fork(self) -> None:
         """In a child process: the inherited connections belong to the parent; never use or close them."""
@@ -219,12 +219,12 @@ class SqliteDatabase:
         if self._gate is not None:
             self._gate.release()
             return
+        if id(connection) not in self._mine:
+            return  # opened by the parent before a fork: not this process's to use or to close
+        if not broken and not self._closed and len(self._idle) < self.max_idle_connections:
+            self._idle.append(connection)
+            return
         with self._lock:
-            if id(connection) not in self._mine:
-                return  # opened by the parent before a fork: not this process's to use or to close
-            if not broken and not self._closed and len(self._idle) < self.max_idle_connections:
-                self._idle.append(connection)
-                return
             self._mine.discard(id(connection))
         connection.close()
 
@@ -232,10 +232,6 @@ class SqliteDatabase:
 
     def begin(self, connection: sqlite3.Connection, *, write: bool = True) -> None:
         """Start a transaction on ``connection``: ``BEGIN IMMEDIATE`` (takes the write lock) or ``BEGIN``.
-
-        SQLite's busy handler waits up to the busy timeout; a few lock states are reported at once instead
-        (WAL recovery by another connection), so a busy answer is retried with short, jittered sleeps until
-        the timeout has passed.
 
         Args:
             connection: a connection with no transaction open.
@@ -249,22 +245,41 @@ class SqliteDatabase:
         started = time.monotonic()
         try:
             connection.execute(statement)
-            return
         except sqlite3.Error as error:
-            if not is_busy(error):
-                raise translate(error) from error
+            self.retry_begin(connection, error, started, write=write)
+
+    def retry_begin(
+        self, connection: sqlite3.Connection, error: sqlite3.Error, started: float, *, write: bool = True
+    ) -> None:
+        """Go on trying to begin after a first ``BEGIN`` failed with ``error``.
+
+        SQLite's busy handler waits up to the busy timeout; a few lock states are reported at once instead
+        (WAL recovery by another connection), so a busy answer is retried with short, jittered sleeps until
+        the busy timeout, counted from ``started``, has passed.
+
+        Args:
+            connection: a connection with no transaction open.
+            error: what the first attempt raised.
+            started: when (``time.monotonic()``) the first attempt began.
+            write: ``BEGIN IMMEDIATE`` (default) or a deferred ``BEGIN``.
+
+        Raises:
+            LockTimeout: the database stayed locked for the busy timeout (raised from the last driver error).
+            PersistenceError: the error was not a busy database.
+        """
+        statement = "BEGIN IMMEDIATE" if write else "BEGIN"
         deadline = started + self.busy_timeout_ms / 1000
         pause = 0.001
-        while True:
+        last = error
+        while is_busy(last) and time.monotonic() < deadline:
             time.sleep(min(pause * random.uniform(0.5, 1.5), max(0.0, deadline - time.monotonic())))
             pause = min(pause * 2, 0.05)
             try:
                 connection.execute(statement)
                 return
-            except sqlite3.Error as error:
-                now = time.monotonic()
-                if not is_busy(error) or now >= deadline:
-                    raise translate(error, waited_ms=round((now - started) * 1000)) from error
+            except sqlite3.Error as again:
+                last = again
+        raise translate(last, waited_ms=round((time.monotonic() - started) * 1000)) from last
 
     @property
     def connection_here(self) -> sqlite3.Connection | None:

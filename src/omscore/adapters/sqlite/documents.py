@@ -24,6 +24,8 @@ _V = TypeVar("_V")
 class _DocumentRepository(Generic[_V]):
     """A value stored as one JSON document per tenant; subclasses say which kind and how to convert it."""
 
+    __slots__ = ("_session",)
+
     _kind: ClassVar[str]
     _type: type[_V]
 
@@ -85,6 +87,8 @@ class SqliteCatalogRepository(_DocumentRepository[Catalog]):
         session: the unit of work's session.
     """
 
+    __slots__ = ()
+
     _kind = "catalog"
     _type = Catalog
 
@@ -106,6 +110,8 @@ class SqliteNetworkRepository(_DocumentRepository[Network]):
     Args:
         session: the unit of work's session.
     """
+
+    __slots__ = ()
 
     _kind = "network"
     _type = Network

@@ -271,7 +271,8 @@ class SqliteInventoryStore:
         Raises:
             InvalidInput: empty key or no lines.
         """
-        check_key(key)
+        if not key or type(key) is not str:
+            check_key(key)  # raises, naming the field
         if not lines:
             raise InvalidInput("lines", list(lines), "a reservation needs at least one line")
         session = self._session

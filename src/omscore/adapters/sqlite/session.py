@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -77,7 +78,12 @@ class Session:
         """
         if self._in_transaction:
             return
-        self.db.begin(self._open())
+        connection = self._open()
+        started = time.monotonic()
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            self.db.retry_begin(connection, error, started)
         self._in_transaction = True
 
     def _ready(self) -> sqlite3.Connection:

@@ -22,6 +22,8 @@ from omscore.ports.orders import OrderRepository
 from omscore.ports.outbox import Outbox
 from omscore.ports.shipments import ShipmentRepository
 
+_NEW, _OPEN, _CLOSED = "new", "open", "closed"
+
 
 class SqliteUnitOfWork:
     """:class:`~omscore.ports.unit_of_work.UnitOfWork` on a :class:`SqliteDatabase`, bound to one tenant.
@@ -45,6 +47,19 @@ class SqliteUnitOfWork:
         InvalidInput: ``tenant`` is not a non-empty string.
     """
 
+    __slots__ = (
+        "_session",
+        "_state",
+        "catalog",
+        "db",
+        "inventory",
+        "network",
+        "orders",
+        "outbox",
+        "shipments",
+        "tenant",
+    )
+
     orders: OrderRepository
     shipments: ShipmentRepository
     inventory: InventoryStore
@@ -53,22 +68,18 @@ class SqliteUnitOfWork:
     outbox: Outbox
 
     def __init__(self, db: SqliteDatabase, tenant: str = "default") -> None:
-        if not isinstance(tenant, str) or not tenant:
+        if not tenant or type(tenant) is not str:
             raise InvalidInput("tenant", tenant, "must be a non-empty string")
         self.db = db
         self.tenant = tenant
-        self._session = Session(db, tenant)
-        self._open_now = False
-        self._used = False
-
-    def __getattr__(self, name: str) -> object:
-        # The repositories are made on first use: most commands touch one or two of the six.
-        make = _REPOSITORIES.get(name)
-        if make is None:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        repository = make(self.__dict__["_session"])
-        setattr(self, name, repository)
-        return repository
+        session = self._session = Session(db, tenant)
+        self._state = _NEW
+        self.orders = SqliteOrderRepository(session)
+        self.shipments = SqliteShipmentRepository(session)
+        self.inventory = SqliteInventoryStore(session)
+        self.catalog = SqliteCatalogRepository(session)
+        self.network = SqliteNetworkRepository(session)
+        self.outbox = SqliteOutbox(session)
 
     def __repr__(self) -> str:
         return f"SqliteUnitOfWork({self.db!r}, tenant={self.tenant!r})"
@@ -86,9 +97,9 @@ class SqliteUnitOfWork:
             LockTimeout: another writer kept the write lock past the busy timeout, or this thread already has a
                 unit of work open on the database (it could never get the lock).
         """
-        if self._used:
+        if self._state is not _NEW:
             raise UnitOfWorkClosed(f"{self!r} was already used; make a new unit of work for each command")
-        self._used = True
+        self._state = _CLOSED
         db = self.db
         if db.connection_here is not None:
             raise LockTimeout(
@@ -107,7 +118,7 @@ class SqliteUnitOfWork:
             db.release(session.close(), broken=True)
             raise
         db.connection_here = connection
-        self._open_now = True
+        self._state = _OPEN
         return self
 
     def __exit__(
@@ -118,10 +129,10 @@ class SqliteUnitOfWork:
         Raises:
             PersistenceError: the rollback failed (only when no other exception is on its way out).
         """
-        if not self._open_now:
+        if self._state is not _OPEN:
             return
         session = self._session
-        self._open_now = False
+        self._state = _CLOSED
         broken = False
         failure: PersistenceError | None = None
         if session.in_transaction or session.pending_events:
@@ -136,7 +147,7 @@ class SqliteUnitOfWork:
             raise failure
 
     def _open(self) -> Session:
-        if not self._open_now:
+        if self._state is not _OPEN:
             raise UnitOfWorkClosed(f"{self!r} is not open: use it inside its `with` block")
         return self._session
 
@@ -165,16 +176,6 @@ class SqliteUnitOfWork:
             PersistenceError: the rollback failed.
         """
         self._open().rollback()
-
-
-_REPOSITORIES: dict[str, Callable[[Session], object]] = {
-    "orders": SqliteOrderRepository,
-    "shipments": SqliteShipmentRepository,
-    "inventory": SqliteInventoryStore,
-    "catalog": SqliteCatalogRepository,
-    "network": SqliteNetworkRepository,
-    "outbox": SqliteOutbox,
-}
 
 
 def sqlite_unit_of_work_factory(
