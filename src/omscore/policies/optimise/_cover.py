@@ -156,9 +156,6 @@ class CoverSearch:
         Args:
             fewest: gives the mask of locations not dominated by any other, enough for phase 1; called only
                 when phase 1 is needed.
-
-        Raises:
-            OutOfBudget: only from the greedy plan, on orders whose same-SKU lines need a long search to place.
         """
         everything = (1 << self.k) - 1
         start = self.greedy(everything)

@@ -188,10 +188,13 @@ def min_cost(
             engine.solve()
         except OutOfBudget:
             finished = False
+        if engine.best >= NEVER:
+            # Cut short before any plan fitted lines that share stock: every kept location together does.
+            engine.offer((1 << len(kept)) - 1)
     chosen = [kept[p] for p in bits(engine.best_mask)] if n else []
 
     allocations: list[Allocation] = []
-    real = sum(fixed_real[i] for i in chosen)
+    real = 0
     grouped_positions = {t for _, ts in whole.groups for t in ts}
     for t, j in enumerate(whole.live):
         if t in grouped_positions:
@@ -210,6 +213,9 @@ def min_cost(
             line = problem.lines[whole.live[t]]
             allocations.append(Allocation(locs[chosen[b]], line.line, line.sku, line.quantity))
     allocations.sort(key=lambda a: (a.location, a.line_id))
+    used = {a.location for a in allocations}
+    chosen = [i for i in chosen if locs[i] in used]
+    real += sum(fixed_real[i] for i in chosen)
 
     if not n:
         optimal, bound, heuristic = True, 0, 0

@@ -35,6 +35,9 @@ from omscore.policies.optimise.trace import DroppedLocation, DropReason, Limit, 
 #: The order between plans with the same number of locations.
 TIE_BREAK = "lowest sum of location ranks, then the earliest locations in (rank, id) order"
 
+#: Node budget of each check that lines sharing a SKU fit into a set of locations together.
+GROUP_NODES = 20_000
+
 #: Default wall-time limit of the search, in milliseconds.
 DEFAULT_TIME_LIMIT_MS = 5.0
 
@@ -201,10 +204,15 @@ def _solve_indivisible(problem: Canonical, budget: Budget) -> _Solved:
         memo: dict[tuple[int, int], bool] = {}
 
         def fits(gi: int, mask: int) -> bool:
+            # Each check has a fixed node budget of its own; one too hard to settle counts as "does not fit",
+            # which can only cost optimality, never validity.
             key = (gi, mask)
             if key not in memo:
                 caps = [kept_caps[gi][p] for p in bits(mask)]
-                memo[key] = assign_whole(group_qtys[gi], caps, None, budget) is not None
+                try:
+                    memo[key] = assign_whole(group_qtys[gi], caps, None, Budget(None, GROUP_NODES)) is not None
+                except OutOfBudget:
+                    memo[key] = False
             return memo[key]
 
         def ok(mask: int) -> bool:
@@ -224,12 +232,7 @@ def _solve_indivisible(problem: Canonical, budget: Budget) -> _Solved:
     searcher = SetCover(n, [cover[i] for i in kept], ranks, budget, groups_ok, group_candidates, group_useful)
     if n == 0:
         return _Solved([], [], shortfalls, dropped, 0, 0, True, searcher.best, kept)
-    try:
-        finished = searcher.solve(fewest)
-    except OutOfBudget:
-        # Only placing same-SKU lines can run out this early, and only on pathological orders: use them all.
-        searcher.offer((1 << len(kept)) - 1)
-        searcher.root, searcher.start, finished = 1, len(kept), False
+    finished = searcher.solve(fewest)
     chosen = [kept[p] for p in bits(searcher.best.mask)]
 
     allocations: list[Allocation] = []
