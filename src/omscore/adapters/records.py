@@ -39,7 +39,7 @@ from omscore.domain.identity import (
 )
 from omscore.domain.money import Money
 from omscore.domain.network import Carrier, Location, LocationKind, Network
-from omscore.domain.order import Hold, HoldKind, Order, OrderLine, OrderStatus, PaymentMode
+from omscore.domain.order import Decision, Hold, HoldKind, Order, OrderLine, OrderStatus, PaymentMode
 from omscore.domain.shipment import Shipment, ShipmentLine, ShipmentStatus
 
 __all__ = [
@@ -238,6 +238,7 @@ def order_to_record(order: Order) -> Record:
         "merged_from": list(order.merged_from),
         "merge_key": order.merge_key,
         "shipment_ids": list(order.shipment_ids),
+        "decisions": [{"policy": d.policy, "summary": d.summary, "steps": list(d.steps)} for d in order.decisions],
         "version": order.version,
     }
 
@@ -283,6 +284,7 @@ def _order_from(data: Mapping[str, Any]) -> Order:
         merged_from=tuple(OrderId(i) for i in data["merged_from"]),
         merge_key=data["merge_key"],
         shipment_ids=tuple(ShipmentId(i) for i in data["shipment_ids"]),
+        decisions=tuple(Decision(d["policy"], d["summary"], tuple(d["steps"])) for d in data.get("decisions", ())),
         version=data["version"],
     )
 
@@ -332,6 +334,7 @@ def shipment_to_record(shipment: Shipment) -> Record:
         "tracking_number": shipment.tracking_number,
         "status": shipment.status.value,
         "written_back": [_ref(ref) for ref in sorted(shipment.written_back)],
+        "superseded": shipment.superseded,
         "version": shipment.version,
     }
 
@@ -365,6 +368,7 @@ def _shipment_from(data: Mapping[str, Any]) -> Shipment:
         tracking_number=data["tracking_number"],
         status=_enum(ShipmentStatus, data["status"]),
         written_back=frozenset(_ref_from(ref) for ref in data["written_back"]),
+        superseded=bool(data.get("superseded", False)),
         version=data["version"],
     )
 

@@ -227,7 +227,7 @@ _PRE = frozenset({OrderStatus.RECEIVED, OrderStatus.HELD, OrderStatus.APPROVED})
 
 
 def _counted(shipments: list[Shipment]) -> list[Shipment]:
-    return [s for s in shipments if s.status in _COUNTED]
+    return [s for s in shipments if s.status in _COUNTED and not s.superseded]
 
 
 def _note(problems: list[str], text: str) -> None:

@@ -48,7 +48,7 @@ from omscore.domain.inventory import (
 )
 from omscore.domain.money import Money, allocate
 from omscore.domain.network import Carrier, Location, LocationKind, Network
-from omscore.domain.order import Hold, HoldKind, Order, OrderLine, OrderStatus, PaymentMode
+from omscore.domain.order import Decision, Hold, HoldKind, Order, OrderLine, OrderStatus, PaymentMode
 from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus
 from omscore.domain.shipment import Shipment, ShipmentLine, ShipmentStatus
 
@@ -59,6 +59,7 @@ __all__ = [
     "Catalog",
     "Channel",
     "ConcurrencyConflict",
+    "Decision",
     "DuplicateKey",
     "ExternalOrderRef",
     "GeoPoint",

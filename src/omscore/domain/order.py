@@ -98,6 +98,19 @@ class Hold:
     detail: str
 
 
+@attrs.frozen
+class Decision:
+    """A policy's decision about the order, kept with it so it can be explained later (``omscore explain``)."""
+
+    policy: str
+    summary: str
+    steps: tuple[str, ...] = ()
+
+
+#: How many decisions an order keeps (the oldest are dropped first).
+DECISIONS_KEPT = 40
+
+
 def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if type(value) is not int or value <= 0:
         raise InvalidQuantity(attribute.name, value, "quantity must be a positive integer")
@@ -179,6 +192,7 @@ class Order:
     merged_from: tuple[OrderId, ...] = ()
     merge_key: str | None = None
     shipment_ids: tuple[ShipmentId, ...] = ()
+    decisions: tuple[Decision, ...] = ()
     version: int = 0
     events: list[ev.DomainEvent] = attrs.field(factory=list, repr=False)
 
@@ -434,8 +448,10 @@ class Order:
         self.events.append(ev.AddressChanged(self.id, recipient.fingerprint()))
 
     def record_decision(self, policy: str, summary: str, steps: Iterable[str] = ()) -> None:
-        """Keep a policy's explanation with the order's events (for ``omscore explain``)."""
-        self.events.append(ev.DecisionMade(self.id, policy, summary, tuple(steps)))
+        """Keep a policy's explanation with the order and its events (for ``omscore explain``)."""
+        decision = Decision(policy, summary, tuple(steps))
+        self.decisions = (*self.decisions[-(DECISIONS_KEPT - 1) :], decision)
+        self.events.append(ev.DecisionMade(self.id, policy, summary, decision.steps))
 
     def pull_events(self) -> list[ev.DomainEvent]:
         """Hand over the recorded events (the unit of work calls this when it commits)."""

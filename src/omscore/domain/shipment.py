@@ -77,6 +77,7 @@ class Shipment:
     tracking_number: str | None = None
     status: ShipmentStatus = ShipmentStatus.PLANNED
     written_back: frozenset[ExternalOrderRef] = frozenset()
+    superseded: bool = False
     version: int = 0
     events: list[ev.DomainEvent] = attrs.field(factory=list, repr=False)
 
@@ -158,10 +159,16 @@ class Shipment:
     def confirm_delivered(self) -> None:
         self._move(ShipmentStatus.DELIVERED)
 
-    def cancel(self) -> None:
-        """Withdraw a planned shipment, or mark a released one intercepted."""
+    def cancel(self, *, superseded: bool = False) -> None:
+        """Withdraw a planned shipment, or mark a released one intercepted.
+
+        Args:
+            superseded: the order was re-planned and the lines of this shipment live on in new shipments (an
+                address change after release); otherwise its units are cancelled with it.
+        """
         intercepted = self.status is ShipmentStatus.RELEASED
         self._move(ShipmentStatus.INTERCEPTED if intercepted else ShipmentStatus.CANCELLED)
+        self.superseded = superseded
         self.events.append(ev.ShipmentCancelled(self.id, intercepted))
 
     def mark_written_back(self, ref: ExternalOrderRef) -> bool:

@@ -27,7 +27,7 @@ from omscore.domain.identity import (
 )
 from omscore.domain.money import Money
 from omscore.domain.network import Carrier, Location, LocationKind, Network
-from omscore.domain.order import Hold, HoldKind, Order, OrderLine, OrderStatus, PaymentMode
+from omscore.domain.order import Decision, Hold, HoldKind, Order, OrderLine, OrderStatus, PaymentMode
 from omscore.domain.shipment import Shipment, ShipmentLine, ShipmentStatus
 
 #: The channel the plain samples come from.
@@ -176,6 +176,10 @@ def rich_order(order_id: str = "O00000009") -> Order:
         merged_from=(OrderId("O00000007"), OrderId("O00000008")),
         merge_key="mk:tb-买家-007:5f2c",
         shipment_ids=(ShipmentId("S00000001"), ShipmentId("S00000002")),
+        decisions=(
+            Decision("review", "held by 2 rule(s)", ("memo: hold (buyer memo present)", "cod_limit: hold")),
+            Decision("routing", "ship complete from WH-东莞", ()),
+        ),
     )
 
 
@@ -229,6 +233,7 @@ def rich_shipment(shipment_id: str = "S00000009") -> Shipment:
         tracking_number="SF1234567890123",
         status=ShipmentStatus.SHIPPED,
         written_back=frozenset({order.refs[0]}),
+        superseded=True,
     )
 
 
