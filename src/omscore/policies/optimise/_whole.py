@@ -6,11 +6,13 @@ the stock cannot serve all of them at once, the most units (then the earliest li
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import attrs
 
 from omscore.domain.identity import SkuCode
 from omscore.policies.optimise._groups import servable
-from omscore.policies.optimise.problem import Canonical, Shortfall
+from omscore.policies.optimise.problem import Canonical, Shortfall, bad_stock
 
 
 @attrs.define
@@ -54,21 +56,31 @@ def whole_lines(problem: Canonical) -> WholeLines:
         if g == len(lines_of):
             lines_of.append([])
         lines_of[g].append(j)
-    rows = problem.rows(sku_index)
-    m = len(rows)
+    m = len(problem.locations)
     cover = [0] * m
     shared = len(lines_of) < len(lines)
     saturators = [0] * len(lines)
-    if not shared:  # one line per SKU: SKU index g is line index j
-        for i, row in enumerate(rows):
+    if not shared:  # one line per SKU: SKU index g is line index j; read the stock in one pass
+        wanted = len(sku_index)
+        for i, given in enumerate(problem.stock):
             mask = 0
             low = 1 << i
-            for g, units in row:
-                if units >= qty[g]:
+            pairs: Iterable[tuple[SkuCode, int | None]] = (
+                given.items() if len(given) <= wanted else ((s, given.get(s)) for s in sku_index)
+            )
+            for sku, held in pairs:
+                g = sku_index.get(sku)
+                if g is None or held is None:
+                    continue
+                if type(held) is not int:
+                    raise bad_stock(problem.locations[i], sku, held)
+                if held >= qty[g]:
                     mask |= 1 << g
                     saturators[g] |= low
             cover[i] = mask
+        rows: list[list[tuple[int, int]]] = []
     else:
+        rows = problem.rows(sku_index)
         for i, row in enumerate(rows):
             mask = 0
             for g, units in row:

@@ -160,7 +160,7 @@ class Canonical:
                     g = skus.get(sku)
                     if g is not None:
                         if type(value) is not int:
-                            raise InvalidInput(f"stock.{loc}.{sku}", value, "stock must be an integer number of units")
+                            raise bad_stock(loc, sku, value)
                         if value > 0:
                             row.append((g, value))
             else:
@@ -168,11 +168,16 @@ class Canonical:
                     held = given.get(sku)
                     if held is not None:
                         if type(held) is not int:
-                            raise InvalidInput(f"stock.{loc}.{sku}", held, "stock must be an integer number of units")
+                            raise bad_stock(loc, sku, held)
                         if held > 0:
                             row.append((g, held))
             rows.append(row)
         return rows
+
+
+def bad_stock(location: LocationId, sku: SkuCode, value: object) -> InvalidInput:
+    """The error for a stock figure that is not a whole number of units."""
+    return InvalidInput(f"stock.{location}.{sku}", value, "stock must be an integer number of units")
 
 
 def canonical(lines: Iterable[DemandLine], stock: StockByLocation, rank: Mapping[LocationId, int] | None) -> Canonical:
