@@ -18,6 +18,7 @@ from omscore.bootstrap import in_memory
 from omscore.domain import (
     Address,
     CarrierId,
+    ChangeRefused,
     ExternalOrderRef,
     HoldKind,
     InvalidQuantity,
@@ -169,6 +170,28 @@ class Pipeline(RuleBasedStateMachine):
             for shipment in self.system.oms.shipments(order_id):
                 self.system.fulfilment.mark_left(shipment.id)
         self.system.oms.cancel(OrderId(order_id), "merchant")
+
+    @rule(data=st.data(), recipient=st.integers(0, 2), depart=st.booleans())
+    def the_buyer_changes_the_address(self, data: st.DataObject, recipient: int, depart: bool) -> None:
+        ids = sorted(oid for status in OrderStatus for oid in self.system.oms.orders_with_status(status))
+        if not ids:
+            return
+        order_id = data.draw(st.sampled_from(ids))
+        if depart:
+            for shipment in self.system.oms.shipments(OrderId(order_id))[:1]:
+                self.system.fulfilment.mark_left(shipment.id)
+        try:
+            self.system.oms.change_address(OrderId(order_id), RECIPIENTS[recipient])
+        except ChangeRefused:
+            order = self.system.oms.order(OrderId(order_id))
+            assert order is not None
+            assert order.status in {
+                OrderStatus.SHIPPED,
+                OrderStatus.PARTIALLY_SHIPPED,
+                OrderStatus.COMPLETED,
+                OrderStatus.CANCELLED,
+                OrderStatus.MERGED,
+            }
 
     @rule(data=st.data())
     def a_merge_is_undone(self, data: st.DataObject) -> None:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from omscore.app.address_change import AddressChangeResult, change_address
 from omscore.app.advance import AdvanceResult, advance_order
 from omscore.app.allocation import RoutingResult, RoutingStatus, route_order
 from omscore.app.audit import AuditReport, audit
@@ -24,6 +25,7 @@ from omscore.app.review import ReviewResult, release_hold, review_order
 from omscore.app.shipping import ConfirmResult, confirm_delivered, confirm_shipment, release_order, retry_write_backs
 from omscore.app.stock import adjust_stock, receive_stock, retry_out_of_stock, set_safety_stock
 from omscore.boundary.payload import parse_platform_order
+from omscore.domain.address import Recipient
 from omscore.domain.catalog import Catalog
 from omscore.domain.identity import CarrierId, ExternalOrderRef, LocationId, OrderId, ShipmentId, SkuCode
 from omscore.domain.inventory import StockKey, StockLevel
@@ -105,6 +107,11 @@ class OrderManagement:
 
     def release(self, order_id: OrderId) -> bool:
         return release_order(self.ctx, order_id)
+
+    def change_address(self, order_id: OrderId, recipient: Recipient) -> AddressChangeResult:
+        """Send an order to a new address, re-planning or intercepting as needed (see
+        :func:`omscore.app.address_change.change_address`)."""
+        return change_address(self.ctx, order_id, recipient)
 
     def cancel(self, order_id: OrderId, reason: str = "requested") -> CancelResult:
         return cancel_order(self.ctx, order_id, reason)

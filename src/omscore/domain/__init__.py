@@ -10,6 +10,7 @@ from omscore.domain.address import (
 )
 from omscore.domain.catalog import Catalog, Kit, KitComponent, Listing, Sku
 from omscore.domain.errors import (
+    ChangeRefused,
     ConcurrencyConflict,
     DuplicateKey,
     IllegalTransition,
@@ -57,6 +58,7 @@ __all__ = [
     "Carrier",
     "CarrierId",
     "Catalog",
+    "ChangeRefused",
     "Channel",
     "ConcurrencyConflict",
     "Decision",

@@ -167,3 +167,8 @@ class TenantViolation(PersistenceError):
 
 class UnitOfWorkClosed(PersistenceError):
     """A repository was used outside an open unit of work."""
+
+
+class ChangeRefused(IllegalTransition):
+    """A change (address, cancellation) asked of an order that has gone too far for it, e.g. an address change
+    after the order shipped. ``current`` names the order's status."""

@@ -1,0 +1,156 @@
+"""Address changes: re-plan before release, intercept and re-plan after release, refuse after shipping.
+
+Before routing the new address simply replaces the old one (and the order's merge key is recomputed). An
+allocated order is un-routed and routed again. A released order's shipments are intercepted through the
+fulfilment gateway and, when every one of them was stopped, the order is routed again to the new address; a
+shipment that had already left keeps going to the old address, and the result says so. A merged order's
+source is taken out of its unreleased merge first. An order that shipped refuses the change with
+:class:`~omscore.domain.errors.ChangeRefused`. Every outcome returns the decision diff: which location and
+carrier shipped what before, and after.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from omscore.app.allocation import RoutingResult, deallocate_in, route_in
+from omscore.app.context import Context
+from omscore.app.merging import UNRELEASED, unmerge_in
+from omscore.app.retry import in_unit_of_work
+from omscore.domain.address import Recipient
+from omscore.domain.errors import ChangeRefused, NotFound
+from omscore.domain.identity import CarrierId, LocationId, OrderId, ShipmentId
+from omscore.domain.order import Order, OrderStatus
+from omscore.domain.shipment import ShipmentStatus
+from omscore.policies.merge import merge_key
+from omscore.ports.fulfilment import InterceptResult
+from omscore.ports.unit_of_work import UnitOfWork
+
+
+@attrs.frozen(order=True)
+class PlannedParcel:
+    """One open shipment as the diff shows it."""
+
+    location: LocationId
+    carrier: CarrierId | None
+    units: int
+
+
+@attrs.frozen
+class AddressChangeResult:
+    """What an address change did.
+
+    Attributes:
+        order_id: the order whose address changed (a merge source is taken out of its merge first).
+        applied: whether every open part of the order now goes to the new address.
+        before, after: the open shipments before and after, sorted.
+        intercepted: released shipments stopped at their location and re-planned.
+        too_late: released shipments that had already left; they go to the old address.
+        routing: the new routing decision, when the order was routed again.
+        detail: a sentence for people.
+    """
+
+    order_id: OrderId
+    applied: bool
+    before: tuple[PlannedParcel, ...]
+    after: tuple[PlannedParcel, ...]
+    intercepted: tuple[ShipmentId, ...] = ()
+    too_late: tuple[ShipmentId, ...] = ()
+    routing: RoutingResult | None = None
+    detail: str = ""
+
+    @property
+    def changed_plan(self) -> bool:
+        return self.before != self.after
+
+
+_SHIPPED = frozenset({OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED, OrderStatus.COMPLETED})
+
+
+def change_address(ctx: Context, order_id: OrderId, recipient: Recipient) -> AddressChangeResult:
+    """Send an order to a new recipient address.
+
+    Raises:
+        NotFound: no such order.
+        ChangeRefused: the order has shipped (wholly or partly), is cancelled, or is merged into an order that
+            was already released.
+    """
+    return in_unit_of_work(ctx.uow, lambda uow: _change(ctx, uow, order_id, recipient), ctx.max_attempts)
+
+
+def _open_parcels(uow: UnitOfWork, order_id: OrderId) -> tuple[PlannedParcel, ...]:
+    return tuple(
+        sorted(PlannedParcel(s.location, s.carrier, s.units) for s in uow.shipments.for_order(order_id) if s.is_open)
+    )
+
+
+def _change(ctx: Context, uow: UnitOfWork, order_id: OrderId, recipient: Recipient) -> AddressChangeResult:
+    order = uow.orders.get(order_id)
+    if order is None:
+        raise NotFound("order", order_id)
+    if order.status in _SHIPPED or order.status is OrderStatus.CANCELLED:
+        raise ChangeRefused("order", order.id, order.status, "address change")
+    if order.status is OrderStatus.MERGED:
+        merged = uow.orders.get(order.merged_into) if order.merged_into else None
+        if merged is None or merged.status not in UNRELEASED:
+            raise ChangeRefused("order", order.id, f"merged into released {order.merged_into}", "address change")
+        unmerge_in(uow, merged, f"address of {order.id} changed")
+        order = uow.orders.get(order_id) or order
+    before = _open_parcels(uow, order.id)
+    intercepted: list[ShipmentId] = []
+    too_late: list[ShipmentId] = []
+    if order.status is OrderStatus.ALLOCATED:
+        deallocate_in(uow, order, "address changed before release")
+    elif order.status is OrderStatus.RELEASED:
+        for shipment in uow.shipments.for_order(order.id):
+            if shipment.status is not ShipmentStatus.RELEASED:
+                continue
+            if ctx.fulfilment.intercept(shipment) is InterceptResult.INTERCEPTED:
+                intercepted.append(shipment.id)
+            else:
+                too_late.append(shipment.id)
+        if too_late:
+            return _partly_too_late(uow, order, before, intercepted, too_late)
+        for shipment in uow.shipments.for_order(order.id):
+            if shipment.id in intercepted:
+                shipment.cancel(superseded=True)
+                uow.shipments.save(shipment)
+        uow.inventory.release(order.id)
+        order.deallocate("address changed after release: shipments intercepted")
+    order.change_recipient(recipient)
+    if order.status is OrderStatus.APPROVED:
+        order.set_merge_key(merge_key(order, ctx.settings.merge_for(order.channel)).key)
+    routing = route_in(ctx, uow, order) if order.status is OrderStatus.APPROVED and before else None
+    uow.orders.save(order)
+    after = _open_parcels(uow, order.id)
+    detail = "address changed" + (f"; re-routed from {len(before)} to {len(after)} shipment(s)" if before else "")
+    return AddressChangeResult(order.id, True, before, after, tuple(intercepted), (), routing, detail)
+
+
+def _partly_too_late(
+    uow: UnitOfWork,
+    order: Order,
+    before: tuple[PlannedParcel, ...],
+    intercepted: list[ShipmentId],
+    too_late: list[ShipmentId],
+) -> AddressChangeResult:
+    """Some parcels had left: they go to the old address. The stopped ones cannot follow the order's new
+    address without a reship, so they are withdrawn (their units are cancelled) and the result says so."""
+    for shipment in uow.shipments.for_order(order.id):
+        if shipment.id in intercepted:
+            shipment.cancel()
+            uow.shipments.save(shipment)
+            uow.inventory.release(order.id, shipment.id)
+    order.record_decision(
+        "address",
+        "address change came too late for part of the order",
+        (f"left already: {', '.join(too_late)}", f"stopped and withdrawn: {', '.join(intercepted) or 'none'}"),
+    )
+    uow.orders.save(order)
+    detail = (
+        f"{len(too_late)} shipment(s) had left and go to the old address; "
+        f"{len(intercepted)} stopped shipment(s) were withdrawn and need a reship to the new address"
+    )
+    return AddressChangeResult(
+        order.id, False, before, _open_parcels(uow, order.id), tuple(intercepted), tuple(too_late), None, detail
+    )
