@@ -69,14 +69,14 @@ def whole_lines(problem: Canonical) -> WholeLines:
                 given.items() if len(given) <= wanted else ((s, given.get(s)) for s in sku_index)
             )
             for sku, held in pairs:
-                j = sku_index.get(sku)
-                if j is None or held is None:
+                index = sku_index.get(sku)
+                if index is None or held is None:
                     continue
                 if type(held) is not int:
                     raise bad_stock(problem.locations[i], sku, held)
-                if held >= qty[j]:
-                    mask |= 1 << j
-                    saturators[j] |= low
+                if held >= qty[index]:
+                    mask |= 1 << index
+                    saturators[index] |= low
             cover[i] = mask
         rows: list[list[tuple[int, int]]] = []
     else:
