@@ -103,11 +103,11 @@ class SourcingTrace:
     short_units: int = 0
 
     def summary(self) -> str:
-        what = "shipment(s)" if self.objective == "shipments" else "cost"
+        what = f"{self.value} shipment(s)" if self.objective == "shipments" else f"cost {self.value}"
         status = "optimal" if self.optimal else f"not proven optimal, lower bound {self.lower_bound}"
         plan = ", ".join(self.chosen) or "nothing"
         short = f"; {self.short_units} unit(s) short" if self.short_units else ""
-        return f"{self.value} {what} from {plan} ({status}){short}"
+        return f"{what} from {plan} ({status}){short}"
 
     def steps(self) -> tuple[str, ...]:
         lines_mode = "divisible" if self.divisible else "indivisible"
