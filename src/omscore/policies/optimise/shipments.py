@@ -263,42 +263,60 @@ def _solve_divisible(problem: Canonical, budget: Budget) -> _Solved:
         lines_of[g].append(j)
     skus = list(sku_index)
     rows = problem.rows(sku_index)
+    wanted = [sum(lines[j].quantity for j in js) for js in lines_of]
     total = [0] * len(skus)
-    for row in rows:
+    capped: list[list[tuple[int, int]]] = []
+    useful: list[int] = []
+    saturators = [0] * len(skus)
+    for i, row in enumerate(rows):  # capped at the whole demand; redone below if some SKU is short
+        mine: list[tuple[int, int]] = []
+        use = 0
+        low = 1 << i
         for g, units in row:
             total[g] += units
-    served_qty = [0] * len(lines)
-    demand = [0] * len(skus)
-    for g, js in enumerate(lines_of):
-        left = total[g]
-        for j in js:
-            take = min(lines[j].quantity, left)
-            served_qty[j] = take
-            left -= take
-            demand[g] += take
+            d = wanted[g]
+            if units >= d:
+                mine.append((g, d))
+                saturators[g] |= low
+            else:
+                mine.append((g, units))
+            use |= 1 << g
+        capped.append(mine)
+        useful.append(use)
+    served_qty = [line.quantity for line in lines]
+    demand = wanted
+    live = list(range(len(skus)))
+    if any(have < need for have, need in zip(total, wanted, strict=True)):
+        served_qty = [0] * len(lines)
+        demand = [0] * len(skus)
+        for g, js in enumerate(lines_of):
+            left = total[g]
+            for j in js:
+                take = min(lines[j].quantity, left)
+                served_qty[j] = take
+                left -= take
+                demand[g] += take
+        live = [g for g in range(len(skus)) if demand[g] > 0]
+        position = {g: p for p, g in enumerate(live)}
+        capped, useful, saturators = [], [], [0] * len(live)
+        for i, row in enumerate(rows):
+            mine = []
+            use = 0
+            for g, units in row:
+                p = position.get(g)
+                if p is not None:
+                    d = demand[g]
+                    mine.append((p, units if units < d else d))
+                    use |= 1 << p
+                    if units >= d:
+                        saturators[p] |= 1 << i
+            capped.append(mine)
+            useful.append(use)
     shortfalls = [
         Shortfall(line.line, line.sku, line.quantity - served_qty[j])
         for j, line in enumerate(lines)
         if served_qty[j] < line.quantity
     ]
-    live = [g for g in range(len(skus)) if demand[g] > 0]
-    position = {g: p for p, g in enumerate(live)}
-    capped: list[list[tuple[int, int]]] = []
-    useful: list[int] = []
-    saturators = [0] * len(live)
-    for i, row in enumerate(rows):
-        mine: list[tuple[int, int]] = []
-        use = 0
-        for g, units in row:
-            p = position.get(g)
-            if p is not None:
-                d = demand[g]
-                mine.append((p, units if units < d else d))
-                use |= 1 << p
-                if units >= d:
-                    saturators[p] |= 1 << i
-        capped.append(mine)
-        useful.append(use)
     kept, dropped, fewest = _keep(useful, saturators, problem.locations)
     searcher = DivisibleCover(
         [demand[g] for g in live], [capped[i] for i in kept], [problem.ranks[i] for i in kept], budget
