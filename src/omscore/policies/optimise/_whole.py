@@ -6,8 +6,6 @@ the stock cannot serve all of them at once, the most units (then the earliest li
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import attrs
 
 from omscore.domain.identity import SkuCode
@@ -65,18 +63,24 @@ def whole_lines(problem: Canonical) -> WholeLines:
         for i, given in enumerate(problem.stock):
             mask = 0
             low = 1 << i
-            pairs: Iterable[tuple[SkuCode, int | None]] = (
-                given.items() if len(given) <= wanted else ((s, given.get(s)) for s in sku_index)
-            )
-            for sku, held in pairs:
-                index = sku_index.get(sku)
-                if index is None or held is None:
-                    continue
-                if type(held) is not int:
-                    raise bad_stock(problem.locations[i], sku, held)
-                if held >= qty[index]:
-                    mask |= 1 << index
-                    saturators[index] |= low
+            if len(given) <= wanted:
+                for sku, held in given.items():
+                    index = sku_index.get(sku)
+                    if index is not None:
+                        if type(held) is not int:
+                            raise bad_stock(problem.locations[i], sku, held)
+                        if held >= qty[index]:
+                            mask |= 1 << index
+                            saturators[index] |= low
+            else:
+                for sku, index in sku_index.items():
+                    maybe = given.get(sku)
+                    if maybe is not None:
+                        if type(maybe) is not int:
+                            raise bad_stock(problem.locations[i], sku, maybe)
+                        if maybe >= qty[index]:
+                            mask |= 1 << index
+                            saturators[index] |= low
             cover[i] = mask
         rows: list[list[tuple[int, int]]] = []
     else:

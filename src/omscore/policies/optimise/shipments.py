@@ -152,16 +152,21 @@ def _keep(
     """
     kept: list[int] = []
     dropped: list[DroppedLocation] = []
+    dominators: dict[int, int] = {}
     for i, use in enumerate(useful):
         if not use:
             dropped.append(DroppedLocation(names[i], DropReason.SERVES_NOTHING))
             continue
-        dom = (1 << i) - 1
-        rest = use
-        while rest and dom:
-            low = rest & -rest
-            rest ^= low
-            dom &= saturators[low.bit_length() - 1]
+        every = dominators.get(use)
+        if every is None:
+            every = -1
+            rest = use
+            while rest and every:
+                low = rest & -rest
+                rest ^= low
+                every &= saturators[low.bit_length() - 1]
+            dominators[use] = every
+        dom = every & ((1 << i) - 1)
         if dom:
             dropped.append(DroppedLocation(names[i], DropReason.DOMINATED, names[(dom & -dom).bit_length() - 1]))
         else:
@@ -169,18 +174,10 @@ def _keep(
 
     def fewest() -> int:
         kept_mask = sum(1 << i for i in kept)
-        dominators = {}
-        for i in kept:
-            dom = kept_mask & ~(1 << i)
-            rest = useful[i]
-            while rest and dom:
-                low = rest & -rest
-                rest ^= low
-                dom &= saturators[low.bit_length() - 1]
-            dominators[i] = dom
+        others = {i: dominators[useful[i]] & kept_mask & ~(1 << i) for i in kept}
         mask = 0
         for pos, i in enumerate(kept):
-            if not any(not dominators[k] >> i & 1 for k in bits(dominators[i])):
+            if not any(not others[k] >> i & 1 for k in bits(others[i])):
                 mask |= 1 << pos
         return mask
 
