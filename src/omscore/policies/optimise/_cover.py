@@ -315,13 +315,16 @@ class SetCover(CoverSearch):
         result = self._node(0, allowed)
         return result[0] if result is not None else INFINITE
 
-    def _node(self, covered: int, allowed: int) -> tuple[int, int, int, list[tuple[int, int, int]], int] | None:
+    def _node(
+        self, covered: int, allowed: int, enough: int = INFINITE
+    ) -> tuple[int, int, int, list[tuple[int, int, int]], int] | None:
         """At a node: the bound, the branching line, the useful locations, each useful location's coverage (most
-        first) and a lower bound on the ranks of the locations still needed; ``None`` if infeasible.
+        first) and a lower bound on the ranks of the locations still needed; ``None`` if infeasible, or if the
+        bound reaches ``enough`` (the value at which the caller prunes anyway).
 
-        Two count bounds, the larger wins: the fractional cover bound Σ 1/max-coverage over uncovered lines (a
-        feasible dual of the covering LP), and the number of uncovered lines whose candidate sets are pairwise
-        disjoint (each needs its own location, of at least the lowest rank among its candidates).
+        Two count bounds, the larger wins: the number of uncovered lines whose candidate sets are pairwise
+        disjoint (each needs its own location, of at least the lowest rank among its candidates), and the
+        fractional cover bound Σ 1/max-coverage over uncovered lines (a feasible dual of the covering LP).
         """
         uncovered = self.full & ~covered
         cand = self.cand
@@ -348,6 +351,8 @@ class SetCover(CoverSearch):
                 disjoint += 1
                 disjoint_ranks += ranks[(cj & -cj).bit_length() - 1]
                 used |= cj
+        if disjoint >= enough:
+            return None
         cover = self.cover
         stats: list[tuple[int, int, int]] = []
         rest = useful
@@ -368,6 +373,8 @@ class SetCover(CoverSearch):
         bound = ceil(frac - _EPS)
         if disjoint > bound:
             bound = disjoint
+        if bound >= enough:
+            return None
         return bound, (lines[0][1] if lines else -1), useful, stats, disjoint_ranks
 
     def _fewest(self, allowed: int) -> None:
@@ -391,8 +398,8 @@ class SetCover(CoverSearch):
                 if last:
                     self.offer(chosen | (last & -last))
                 return
-            node = self._node(covered, allowed)
-            if node is None or count + node[0] >= best.count:
+            node = self._node(covered, allowed, best.count - count)
+            if node is None:
                 return
             branch = self.cand[node[1]] & allowed
             order = [i for _, i, _ in node[3] if branch >> i & 1]
@@ -435,8 +442,8 @@ class SetCover(CoverSearch):
         else:
             if count + 1 == max_count and self.groups_ok is None:
                 return self._close(chosen, rank, self._last(covered, allowed), improve)
-            node = self._node(covered, allowed)
-            if node is None or count + node[0] > max_count:
+            node = self._node(covered, allowed, max_count - count + 1)
+            if node is None:
                 return False
             if self._limit is not None and rank + self._rank_floor(node[0], node[2], node[4]) > self._limit:
                 return False
