@@ -30,8 +30,8 @@ class StockLevel:
 
     @property
     def available(self) -> int:
-        """What may still be reserved: on hand minus reserved minus safety stock (may be negative when stock was
-        counted down below what is already promised)."""
+        """What may still be reserved: on hand minus reserved minus safety stock. Every adapter keeps it at zero
+        or above (reservations, adjustments and safety-stock changes that would push it below are refused)."""
         return self.on_hand - self.reserved - self.safety
 
 
