@@ -29,6 +29,9 @@ from omscore.policies.optimise.trace import DroppedLocation, DropReason, Limit, 
 #: The order between plans of equal cost.
 TIE_BREAK = "fewest shipments, then lowest sum of location ranks, then the earliest locations in (rank, id) order"
 
+#: Node budget of each costing of lines that share a SKU's stock.
+GROUP_NODES = 100_000
+
 #: Default wall-time limit of the search, in milliseconds.
 DEFAULT_TIME_LIMIT_MS = 8.0
 
@@ -175,7 +178,10 @@ def min_cost(
                 qtys = [whole.qty[whole.live[t]] for t in ts]
                 caps = [whole.group_caps[g][kept[p]] for p in chosen]
                 prices = [unit_real[kept[p]][ts[0]] for p in chosen]
-                placed = assign_whole(qtys, caps, prices, Budget(None, 100_000))
+                try:
+                    placed = assign_whole(qtys, caps, prices, Budget(None, GROUP_NODES))
+                except OutOfBudget:  # too hard to settle: treated as not fitting, which costs only optimality
+                    placed = None
                 total += NEVER if placed is None else placed[0] * scale
             return total if total < NEVER else NEVER
 

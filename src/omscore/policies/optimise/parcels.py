@@ -245,13 +245,10 @@ def _item_id(item: ParcelItem) -> str:
 
 
 class _Packer:
-    """Exact packing of one class of items: two capacities and pairwise conflicts.
+    """Packing of one class of items: two capacities and pairwise conflicts.
 
-    The search puts the items, largest first, each into an open parcel it fits (fullest first) or into one new
-    parcel. Parcels with the same free space and tags are tried once; an item identical to the previous one
-    never goes into an earlier parcel than it did; space no remaining item fits into counts as lost in the
-    bound. Before the full search, short searches under other item orders (heaviest first, bulkiest first)
-    often find a packing that meets the lower bound.
+    Items are numbered largest first, by their larger share of a parcel's weight or volume (ties: heavier, then
+    item id); every search below works in that order.
     """
 
     def __init__(self, group: list[ParcelItem], limits: ParcelLimits, budget: Budget) -> None:
@@ -275,47 +272,29 @@ class _Packer:
                 if mask & tag_bits[b]:
                     ban |= tag_bits[a]
             self.item_bans.append(ban)
-        self._arrange(self._order("size"))
+        cap_w, cap_v = self.cap_w, self.cap_v
+        order = sorted(
+            range(len(group)),
+            key=lambda x: (
+                -max(group[x].weight_g * cap_v, group[x].volume_cm3 * cap_w),
+                -group[x].weight_g,
+                group[x].id,
+            ),
+        )
+        self.index = order
+        self.w = [group[x].weight_g for x in order]
+        self.v = [group[x].volume_cm3 for x in order]
+        self.tags = [self.item_tags[x] for x in order]
+        self.bans = [self.item_bans[x] for x in order]
+        self.same = [
+            k > 0 and (self.w[k], self.v[k], self.tags[k]) == (self.w[k - 1], self.v[k - 1], self.tags[k - 1])
+            for k in range(len(order))
+        ]
+        """Whether item ``k`` is interchangeable with item ``k - 1`` (same weight, volume and tag rules)."""
         self.lower = self._lower_bound()
         self.best: list[list[int]] = []
         self.first_fit = 0
-        self._cap = 0
-
-    def _order(self, by: str) -> list[int]:
-        """Item indices, largest first by share of a parcel (``size``), weight or volume (ties: item id)."""
-        group, cw, cv = self.group, self.cap_w, self.cap_v
-        if by == "weight":
-            return sorted(range(len(group)), key=lambda x: (-group[x].weight_g, -group[x].volume_cm3, group[x].id))
-        if by == "volume":
-            return sorted(range(len(group)), key=lambda x: (-group[x].volume_cm3, -group[x].weight_g, group[x].id))
-        return sorted(
-            range(len(group)),
-            key=lambda x: (-max(group[x].weight_g * cv, group[x].volume_cm3 * cw), -group[x].weight_g, group[x].id),
-        )
-
-    def _arrange(self, order: list[int]) -> None:
-        """Lay the search arrays out in ``order``."""
-        self.index = order
-        self.w = [self.group[x].weight_g for x in order]
-        self.v = [self.group[x].volume_cm3 for x in order]
-        self.tags = [self.item_tags[x] for x in order]
-        self.bans = [self.item_bans[x] for x in order]
-        n = len(order)
-        self.same = [
-            k > 0 and (self.w[k], self.v[k], self.tags[k]) == (self.w[k - 1], self.v[k - 1], self.tags[k - 1])
-            for k in range(n)
-        ]
-        self.total_w = [0] * (n + 1)
-        self.total_v = [0] * (n + 1)
-        self.least_w = [0] * (n + 1)
-        self.least_v = [0] * (n + 1)
-        self.least_w[n] = self.cap_w + 1
-        self.least_v[n] = self.cap_v + 1
-        for k in range(n - 1, -1, -1):
-            self.total_w[k] = self.total_w[k + 1] + self.w[k]
-            self.total_v[k] = self.total_v[k + 1] + self.v[k]
-            self.least_w[k] = min(self.least_w[k + 1], self.w[k])
-            self.least_v[k] = min(self.least_v[k + 1], self.v[k])
+        self._failed: set[tuple[int, int]] = set()
 
     # --- bounds ----------------------------------------------------------------------------------------------
 
@@ -382,7 +361,6 @@ class _Packer:
         if not self.budget.allows_search():
             self.budget.hit = "nodes"
             return
-        self._failed: set[tuple[int, int]] = set()
         try:
             while self.lower < len(self.best):
                 found = self._fill((1 << n) - 1, self.lower)
