@@ -3,8 +3,9 @@
 Items tagged to ship alone get a parcel each, and so does an item that alone exceeds a parcel limit. Items
 that differ in a segregated tag (``cold_chain`` by default: cold-chain items never travel with ambient ones)
 are packed separately, and pairs of tags declared incompatible never share a parcel. Each remaining group is
-a two-dimensional (weight, volume) bin-packing problem with conflicts, solved exactly for small orders by
-branch and bound from a first-fit-decreasing start, within a time and node budget.
+a two-dimensional (weight, volume) bin-packing problem with conflicts: first fit decreasing gives a start,
+Martello and Toth's L2 bound and a clique of conflicting items a lower bound, and for small orders bin
+completion closes the gap within a time and node budget.
 """
 
 from __future__ import annotations
