@@ -476,13 +476,16 @@ class DivisibleCover(CoverSearch):
         self.demand = list(demand)
         self.g = len(demand)
         self.rows = [list(row) for row in rows]
-        self.skus_of = [sum(1 << g for g, _ in row) for row in self.rows]
+        self.skus_of = []
         self.cand = [0] * self.g
         by_cap: list[list[tuple[int, int]]] = [[] for _ in range(self.g)]
         for i, row in enumerate(self.rows):
+            held = 0
             for g, units in row:
+                held |= 1 << g
                 self.cand[g] |= 1 << i
                 by_cap[g].append((-units, i))
+            self.skus_of.append(held)
         for entries in by_cap:
             entries.sort()
         self.by_cap = [[(-negative, i) for negative, i in entries] for entries in by_cap]

@@ -28,6 +28,7 @@ from omscore.policies.optimise.problem import (
     Shortfall,
     SourcingPlan,
     StockByLocation,
+    bad_stock,
     canonical,
 )
 from omscore.policies.optimise.trace import DroppedLocation, DropReason, Limit, SourcingTrace, TieBreak
@@ -249,6 +250,46 @@ def _solve_indivisible(problem: Canonical, budget: Budget) -> _Solved:
     )
 
 
+def _read_capped(
+    problem: Canonical, sku_index: dict[SkuCode, int], wanted: list[int]
+) -> tuple[list[int], list[list[tuple[int, int]]], list[int], list[int]]:
+    """Read the stock once: units per SKU in total, and per location ``(sku index, units)`` capped at the SKU's
+    demand, the mask of SKUs it holds and, per SKU, the locations that hold all of its demand.
+
+    Raises:
+        InvalidInput: a stock figure of one of the order's SKUs is not an integer.
+    """
+    total = [0] * len(wanted)
+    saturators = [0] * len(wanted)
+    capped: list[list[tuple[int, int]]] = []
+    useful: list[int] = []
+    size = len(sku_index)
+    for i, given in enumerate(problem.stock):
+        mine: list[tuple[int, int]] = []
+        use = 0
+        low = 1 << i
+        pairs = given.items() if len(given) <= size else [(sku, given.get(sku)) for sku in sku_index]
+        for sku, held in pairs:
+            g = sku_index.get(sku)
+            if g is None or held is None:
+                continue
+            if type(held) is not int:
+                raise bad_stock(problem.locations[i], sku, held)
+            if held <= 0:
+                continue
+            total[g] += held
+            need = wanted[g]
+            if held >= need:
+                mine.append((g, need))
+                saturators[g] |= low
+            else:
+                mine.append((g, held))
+            use |= 1 << g
+        capped.append(mine)
+        useful.append(use)
+    return total, capped, useful, saturators
+
+
 def _solve_divisible(problem: Canonical, budget: Budget) -> _Solved:
     lines = problem.lines
     sku_index: dict[SkuCode, int] = {}
@@ -259,27 +300,8 @@ def _solve_divisible(problem: Canonical, budget: Budget) -> _Solved:
             lines_of.append([])
         lines_of[g].append(j)
     skus = list(sku_index)
-    rows = problem.rows(sku_index)
     wanted = [sum(lines[j].quantity for j in js) for js in lines_of]
-    total = [0] * len(skus)
-    capped: list[list[tuple[int, int]]] = []
-    useful: list[int] = []
-    saturators = [0] * len(skus)
-    for i, row in enumerate(rows):  # capped at the whole demand; redone below if some SKU is short
-        mine: list[tuple[int, int]] = []
-        use = 0
-        low = 1 << i
-        for g, units in row:
-            total[g] += units
-            d = wanted[g]
-            if units >= d:
-                mine.append((g, d))
-                saturators[g] |= low
-            else:
-                mine.append((g, units))
-            use |= 1 << g
-        capped.append(mine)
-        useful.append(use)
+    total, capped, useful, saturators = _read_capped(problem, sku_index, wanted)
     served_qty = [line.quantity for line in lines]
     demand = wanted
     live = list(range(len(skus)))
@@ -296,7 +318,7 @@ def _solve_divisible(problem: Canonical, budget: Budget) -> _Solved:
         live = [g for g in range(len(skus)) if demand[g] > 0]
         position = {g: p for p, g in enumerate(live)}
         capped, useful, saturators = [], [], [0] * len(live)
-        for i, row in enumerate(rows):
+        for i, row in enumerate(problem.rows(sku_index)):
             mine = []
             use = 0
             for g, units in row:
