@@ -86,7 +86,16 @@ class AvailabilityModel:
     def pool(self, stocks: Iterable[LocationStock]) -> int:
         """The SKU's pool when every location serves every shop: the sum of what each location counts."""
         counts, default = self.counts, self.default
-        return sum(s.counted(counts.get(s.location, default)) for s in stocks)
+        total = 0
+        for stock in stocks:
+            basis = counts.get(stock.location, default) if counts else default
+            if basis is Counted.AVAILABLE:  # inlined: this is the hot path of bulk publishing
+                value = stock.on_hand - stock.reserved - stock.safety - stock.locked
+            else:
+                value = stock.counted(basis)
+            if value > 0:
+                total += value
+        return total
 
     def locations_of(self, channel: Channel) -> frozenset[LocationId] | None:
         """The locations serving ``channel``; ``None`` means every location."""

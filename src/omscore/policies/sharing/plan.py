@@ -140,6 +140,7 @@ class SharePlan:
         )
         self._exclusive_units = [min(r.exclusive, r.cap) if r.cap is not None else r.exclusive for r in self.rules]
         self._sequences: dict[tuple[int, ...], SeatSequence] = {}
+        self._plain: dict[int, tuple[int, ...]] = {}
         self._memo: dict[tuple[int, Locks], tuple[int, ...]] = {}
 
     # --- the hot path -------------------------------------------------------------------------------------
@@ -147,6 +148,13 @@ class SharePlan:
     def shares(self, pool: int, locks: Locks = ()) -> tuple[int, ...]:
         """Each participant's quantity, in participant order, for a pool of ``pool`` units (negative counts as
         zero) and the active ``locks``."""
+        if not locks:
+            found = self._plain.get(pool)
+            if found is None:
+                if len(self._plain) >= _MEMO_LIMIT:
+                    self._plain.clear()
+                found = self._plain[pool] = tuple(self._run(pool, locks, None, None)[0])
+            return found
         key = (pool, locks)
         found = self._memo.get(key)
         if found is None:
