@@ -62,7 +62,8 @@ class InventoryStore(Protocol):
 
         Idempotent: when ``key`` already holds a reservation, nothing changes and the outcome is ``ok`` and
         ``repeated``. A key that holds nothing any more (fully released or consumed) may reserve again — that
-        is how an order is re-routed — so callers must not replay a reserve after releasing its key. Lines for the same (location, SKU) are added together before they are checked.
+        is how an order is re-routed — so callers must not replay a reserve after releasing its key. Lines for
+        the same (location, SKU) are added together before they are checked.
 
         Returns:
             ``ok`` with no shortages, or not ``ok`` with every (location, SKU) that fell short.
