@@ -59,6 +59,8 @@ from omscore.domain import (
     TransientError,
     allocate,
 )
+from omscore.policies.carriers import CarrierSettings, RuleBasedCarrierSelector
+from omscore.policies.promise import Promise, PromiseSettings
 from omscore.policies.settings import MergeSettings, PipelineSettings, ReviewSettings, RoutingSettings
 
 __version__ = "0.1.0"
@@ -68,6 +70,7 @@ __all__ = [
     "AuditReport",
     "Carrier",
     "CarrierId",
+    "CarrierSettings",
     "Catalog",
     "Channel",
     "ConcurrencyConflict",
@@ -108,9 +111,12 @@ __all__ = [
     "PlatformOrder",
     "PlatformStatus",
     "Policies",
+    "Promise",
+    "PromiseSettings",
     "Recipient",
     "ReviewSettings",
     "RoutingSettings",
+    "RuleBasedCarrierSelector",
     "SchemaVersionError",
     "Shipment",
     "ShipmentId",

@@ -17,6 +17,8 @@ from omscore.adapters.memory import (
 from omscore.adapters.system import SequentialIds, SystemClock
 from omscore.app.context import Context, Policies
 from omscore.app.pipeline import OrderManagement
+from omscore.app.usage import CarrierUsage
+from omscore.policies.carriers import RuleBasedCarrierSelector
 from omscore.policies.settings import PipelineSettings
 from omscore.ports.channel import ChannelGateway
 from omscore.ports.clock import Clock
@@ -45,14 +47,19 @@ def bootstrap(
         settings: the merchant's policy settings; omscore's defaults when ``None``.
         policies: the decision-makers; the shipped baselines when ``None``.
     """
+    settings = settings or PipelineSettings()
+    usage = CarrierUsage(clock)
+    if policies is None:
+        policies = Policies(carrier=RuleBasedCarrierSelector(settings.carriers, usage=usage.today_at))
     ctx = Context(
         uow=uow,
         clock=clock,
         ids=ids,
         channels=channels,
         fulfilment=fulfilment,
-        settings=settings or PipelineSettings(),
-        policies=policies or Policies(),
+        settings=settings,
+        policies=policies,
+        usage=usage,
     )
     return OrderManagement(ctx)
 

@@ -13,6 +13,7 @@ from omscore.domain.inventory import ReservationLine
 from omscore.domain.order import Hold, HoldKind, Order, OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentStatus
 from omscore.policies.explain import Explanation
+from omscore.policies.promise import promise_shipment
 from omscore.policies.shipments import draft_shipments
 from omscore.ports.unit_of_work import UnitOfWork
 
@@ -91,8 +92,14 @@ def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
         order.hold(Hold(HoldKind.OUT_OF_STOCK, f"stock moved while planning: {short}"))
         return RoutingResult(RoutingStatus.OUT_OF_STOCK, order.id, (), tuple(explanations))
     order.allocate(s.id for s in shipments)
+    now = ctx.clock.now()
     for shipment in shipments:
         uow.shipments.add(shipment)
+        if shipment.carrier is not None:
+            ctx.usage.record(shipment.location, shipment.carrier)
+            dates = promise_shipment(order, shipment, network, now, ctx.settings.promise)
+            explanations.append(dates.explanation)
+            order.record_decision("promise", f"{shipment.id}: {dates.explanation.summary}", dates.explanation.steps)
     return RoutingResult(RoutingStatus.ALLOCATED, order.id, tuple(s.id for s in shipments), tuple(explanations))
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import attrs
 
+from omscore.app.usage import CarrierUsage
 from omscore.policies.carrier import CarrierSelector, FirstEligibleCarrier
 from omscore.policies.review import ReviewRule, default_rules
 from omscore.policies.routing import PriorityRouter, Router
@@ -24,7 +25,8 @@ class Policies:
     Attributes:
         review_rules: builds the review rules from a shop's review settings.
         router: plans which location ships what.
-        carrier: picks a carrier per shipment.
+        carrier: picks a carrier per shipment (:func:`omscore.bootstrap.bootstrap` uses the rule-based
+            selector over the merchant's carrier settings and today's usage when none is given).
     """
 
     review_rules: Callable[[ReviewSettings], tuple[ReviewRule, ...]] = default_rules
@@ -43,4 +45,5 @@ class Context:
     fulfilment: FulfilmentGateway
     settings: PipelineSettings = attrs.field(factory=PipelineSettings)
     policies: Policies = attrs.field(factory=Policies)
+    usage: CarrierUsage = attrs.field(default=attrs.Factory(lambda self: CarrierUsage(self.clock), takes_self=True))
     max_attempts: int = 5

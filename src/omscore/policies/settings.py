@@ -9,6 +9,8 @@ import attrs
 
 from omscore.domain.errors import InvalidConfiguration
 from omscore.domain.identity import Channel
+from omscore.policies.carriers.settings import CarrierSettings
+from omscore.policies.promise import PromiseSettings
 
 
 def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
@@ -63,11 +65,19 @@ class RoutingSettings:
 
 @attrs.frozen
 class PipelineSettings:
-    """All policy settings, with per-shop overrides of the review, merge and routing parts."""
+    """All policy settings, with per-shop overrides of the review, merge and routing parts (carrier settings
+    carry their own shop rules).
+
+    Attributes:
+        carriers: how carriers are chosen (快递策略); see ``docs/carriers.md``.
+        promise: processing times, cut-offs, transit days and holidays for delivery promises.
+    """
 
     review: ReviewSettings = ReviewSettings()
     merge: MergeSettings = MergeSettings()
     routing: RoutingSettings = RoutingSettings()
+    carriers: CarrierSettings = attrs.field(factory=CarrierSettings)
+    promise: PromiseSettings = attrs.field(factory=PromiseSettings)
     shop_review: Mapping[Channel, ReviewSettings] = attrs.field(factory=dict)
     shop_merge: Mapping[Channel, MergeSettings] = attrs.field(factory=dict)
     shop_routing: Mapping[Channel, RoutingSettings] = attrs.field(factory=dict)
