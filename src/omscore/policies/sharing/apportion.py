@@ -139,11 +139,12 @@ class SeatSequence:
     """Units handed out one at a time, each to the eligible part with the highest priority; ``parts(n)`` is the
     state after ``n`` units of the pool were offered.
 
-    ``priority(index, held)`` ranks a part's next unit (higher first; ties go to the earlier part). A part
-    joins at unit ``joins[index]`` (critical levels: unit ``k`` is offered only to parts that joined at or before
-    ``k``), starts from ``start[index]`` units it already holds and stops at ``caps[index]``. A unit that no part
-    may take is left over. The states are cached, so a plan answers every pool size from one computation; beyond
-    ``limit`` units the caller switches to a direct method.
+    ``priority(index, held)`` is the sort key of a part's next unit: the smallest key goes first (include the
+    index to break ties towards the earlier part). A part joins at unit ``joins[index]`` (unit ``k`` is offered
+    only to parts that joined at or before ``k``), starts from the ``start[index]`` units it already holds and
+    stops at ``caps[index]``; only parts marked ``eligible`` take part (leave zero weights out there). A unit no
+    part may take is left over. The states are cached, so a plan answers every pool size from one computation
+    (large pools are answered by a direct method instead, see :data:`~omscore.policies.sharing.plan.SEQUENCE_LIMIT`).
     """
 
     def __init__(

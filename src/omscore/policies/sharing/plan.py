@@ -9,8 +9,10 @@ for any ``n``. The steps, in order:
 3. **Locks**: active locks take their units first, in key order.
 4. **Fixed**: listings with ``fixed`` take that many (up to their cap), in participant order, and nothing else.
 5. **Exclusive**: listings with ``exclusive`` take that many (up to their cap), in participant order.
-6. **Shared pool**: what is left is split by the pool's method among the listings that share, unit ``k`` only
-   among those whose ``critical_level`` is at most ``k``, each up to its cap.
+6. **Shared pool**: what is left is split by the pool's method among the listings that share, each up to its
+   cap. With critical levels the pool is cut into bands at the levels: the band from one level to the next is
+   split among the listings whose level is at most its bottom (demand pacing instead offers unit ``k`` to those
+   whose level is at most ``k``, so a listing that joins late is covered first).
 7. **Floors**: a listing whose share is below its ``floor`` gets ``floor_show`` instead (more only from units
    nobody took).
 8. **Presale**: the SKU's presale stock is split by weight among listings with a ``presale_cap``.
@@ -289,7 +291,8 @@ class SharePlan:
     def _split(self, units: int, sharers: tuple[int, ...]) -> list[int]:
         """The shared pool's split among ``sharers`` (full-length list; zeros elsewhere)."""
         method = self.pool_rule.method
-        if method in (SharingMethod.HAMILTON, SharingMethod.QUOTA):
+        banded = len({self.rules[i].critical_level for i in sharers}) > 1 or self.rules[sharers[0]].critical_level
+        if method in (SharingMethod.HAMILTON, SharingMethod.QUOTA) or (banded and not self._paced):
             return self._bandwise(units, sharers, method.apportionment)
         sequence = self._sequences.get(sharers)
         if sequence is None:
