@@ -19,17 +19,8 @@ from omscore.domain.inventory import StockKey
 from omscore.domain.network import Location, Network
 from omscore.domain.order import Order, OrderLine
 from omscore.policies.explain import Explanation
+from omscore.policies.optimise.problem import Allocation
 from omscore.policies.settings import RoutingSettings
-
-
-@attrs.frozen(order=True)
-class Allocation:
-    """``quantity`` units of order line ``line_id`` (SKU ``sku``) ship from ``location``."""
-
-    location: LocationId
-    line_id: LineId
-    sku: SkuCode
-    quantity: int
 
 
 @attrs.frozen
