@@ -287,16 +287,21 @@ class CarrierSettings:
     _rules: Mapping[CarrierId, CarrierRules] = attrs.field(init=False, repr=False, eq=False)
     _shops: Mapping[Channel, ShopCarrierRule] = attrs.field(init=False, repr=False, eq=False)
     _regions: tuple[RegionCarrierRule, ...] = attrs.field(init=False, repr=False, eq=False)
+    _defaults: dict[CarrierId, CarrierRules] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_rules", {rule.carrier: rule for rule in self.rules})
+        object.__setattr__(self, "_defaults", {})
         object.__setattr__(self, "_shops", {rule.channel: rule for rule in self.shops})
         deepest_first = sorted(self.regions, key=lambda r: (-len(r.parts), r.parts))
         object.__setattr__(self, "_regions", tuple(deepest_first))
 
     def rules_for(self, carrier: CarrierId) -> CarrierRules:
         """The carrier's rules; a carrier without any has no extra limits."""
-        return self._rules.get(carrier) or CarrierRules(carrier)
+        found = self._rules.get(carrier) or self._defaults.get(carrier)
+        if found is None:
+            found = self._defaults[carrier] = CarrierRules(carrier)
+        return found
 
     def shop(self, channel: Channel) -> ShopCarrierRule | None:
         return self._shops.get(channel)
