@@ -59,6 +59,9 @@ from omscore.ports.clock import Clock
 ListingKey = tuple[Channel, str]
 """A listing: (shop, listing id)."""
 
+#: How long after a failed push the engine asks to be woken to try again.
+RETRY_AFTER = timedelta(seconds=5)
+
 # --- what the engine asks of the outside world ------------------------------------------------------------------
 
 
@@ -293,6 +296,8 @@ class _Listing:
         return (self.channel, self.listing_id)
 
     def net_until(self, moment: datetime) -> int:
+        """Net units sold at or before ``moment`` (a sale stamped with the moment of a push counts as before it:
+        the side on which a tie cannot oversell)."""
         index = bisect.bisect_right(self.events, (moment, 1 << 62))
         return self.events_base + sum(units for _, units in self.events[:index])
 
@@ -313,6 +318,15 @@ class _Sku:
     group_of: dict[Channel, int]
     open_units: dict[int, int] = attrs.field(factory=dict)  # group index -> units of orders not yet reserved
     budget: list[int] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class _Retry:
+    """An adjustment whose answer was lost: re-sent as is, with its key, before anything else of its channel."""
+
+    key: str
+    deltas: dict[str, int]
+    take_backs: tuple[_Pending, ...]  # they count from when the platform surely had the change: the retry
 
 
 @attrs.define
@@ -374,10 +388,11 @@ class PublishingEngine:
         self._sales: dict[tuple[ExternalOrderRef, str], _Sale] = {}
         self._dirty: set[SkuCode] = set()
         self._calls: dict[Channel, list[datetime]] = {}
-        self._retry: dict[Channel, tuple[str, dict[str, int]]] = {}
+        self._retry: dict[Channel, _Retry] = {}
         self._sequence = 0
         self._oversold: list[OversoldOrder] = []
         self._lock_checked: datetime | None = None
+        self._failed_at: datetime | None = None
         self._event_at: dict[SkuCode, datetime] = {}
         self._waiting_since: dict[SkuCode, datetime] = {}
         self.pushes_made = 0
@@ -696,7 +711,8 @@ class PublishingEngine:
                 increases.append(listing)
         outcome = _Outcome()
         # every decrease goes out first; a take-back the shop confirms as unsold frees its units for the increases
-        self._send_all([(listing, self._apply_decrease(listing, now)) for listing in decreases], now, outcome)
+        decided = [(listing, self._apply_decrease(listing, now)) for listing in decreases]
+        self._send_all(decided, now, outcome, retries=True)
         if increases:
             headroom = self._headroom({sku for listing in increases for sku, _ in listing.needs}, now)
             batch: list[tuple[_Listing, Push]] = []
@@ -706,18 +722,21 @@ class PublishingEngine:
                     self._defer(listing)
                 elif (push := self._apply_increase(listing, headroom, now)) is not None:
                     batch.append((listing, push))
-            self._send_all(batch, now, outcome)
+            self._send_all(batch, now, outcome, retries=False)
         for sku in dirty - self._dirty:
             self._waiting_since.pop(sku, None)
+        self._failed_at = now if outcome.failed or self._retry else None
         self.pushes_made += len(outcome.pushes)
         self.calls_made += outcome.calls
         return PublishReport(tuple(outcome.pushes), outcome.calls, outcome.deferred, tuple(outcome.failed))
 
-    def _send_all(self, batch: list[tuple[_Listing, Push]], now: datetime, outcome: _Outcome) -> None:
-        by_channel: dict[Channel, list[tuple[_Listing, Push]]] = {}
+    def _send_all(self, batch: list[tuple[_Listing, Push]], now: datetime, outcome: _Outcome, *, retries: bool) -> None:
+        by_channel: dict[Channel, list[tuple[_Listing, Push]]] = {ch: [] for ch in self._retry} if retries else {}
         for item in batch:
             by_channel.setdefault(item[0].channel, []).append(item)
-        for channel in sorted(by_channel, key=lambda ch: by_channel[ch][0][0].rank):
+        for channel in sorted(
+            by_channel, key=lambda ch: (by_channel[ch][0][0].rank if by_channel[ch] else -1, str(ch))
+        ):
             made, done, lost, waiting = self._send(channel, by_channel[channel], now)
             outcome.calls += made
             outcome.pushes.extend(done)
@@ -777,12 +796,14 @@ class PublishingEngine:
         self, listing: _Listing, headroom: dict[tuple[SkuCode, int], int], now: datetime
     ) -> Push | None:
         first = listing.published is None
+        # a first publish (or a reset) replaces what the listing held: that counts as room
+        own = max(0, listing.cap - listing.known) if first and listing.mode is PublishMode.ENTITLEMENT else 0
         room = listing.desired - (0 if first else self._holding(listing))
         keys = []
         for sku, per_unit in listing.needs:
             key = (sku, self._skus[sku].group_of[listing.channel])
             keys.append((key, per_unit))
-            room = min(room, headroom[key] // per_unit)
+            room = min(room, headroom[key] // per_unit + own)
         if room <= 0 and not first:
             return None
         room = max(0, room)
@@ -802,7 +823,7 @@ class PublishingEngine:
             push = Push(listing.channel, listing.listing_id, PushKind.ADJUST, room)
         extra = self._exposure(listing, now) if first and listing.mode is PublishMode.ENTITLEMENT else 0
         for key, per_unit in keys:
-            headroom[key] -= (room + extra) * per_unit
+            headroom[key] -= (room + extra - own) * per_unit
         return push
 
     def _send(
@@ -827,11 +848,14 @@ class PublishingEngine:
             recent.append(now)
             calls += 1
             try:
-                cast(StockAdjusting, self._gateway).adjust_stock(channel, retry[1], retry[0])
+                cast(StockAdjusting, self._gateway).adjust_stock(channel, retry.deltas, retry.key)
             except TransientError:
                 self._retry[channel] = retry
                 self._undo(batch)
-                return calls, done, [p for _, p in batch], 0
+                again = [Push(channel, lid, PushKind.ADJUST, delta) for lid, delta in retry.deltas.items()]
+                return calls, done, again + [p for _, p in batch], 0
+            for pending in retry.take_backs:
+                pending.at = max(pending.at, now)
         sets = [item for item in batch if item[1].kind is PushKind.SET]
         adjusts = sorted((item for item in batch if item[1].kind is PushKind.ADJUST), key=lambda i: i[1].value >= 0)
         size = limit.listings_per_call
@@ -860,7 +884,8 @@ class PublishingEngine:
                     after = cast(StockAdjusting, self._gateway).adjust_stock(channel, deltas, key)
                 except TransientError:
                     # the books keep this change: it is re-sent as is, with its key, before anything else
-                    self._retry[channel] = (key, deltas)
+                    take_backs = tuple(listing.pending[-1] for listing, push in chunk if push.value < 0)
+                    self._retry[channel] = _Retry(key, deltas, take_backs)
                     lost.extend(pushes)
                     for rest in chunks[position + 1 :]:
                         self._undo(rest)
@@ -898,20 +923,24 @@ class PublishingEngine:
             listing = self._listings[key]
             if listing.pending:
                 moments.append(listing.pending[0].at + listing.lag)
-        for sku in self._dirty:
-            moments.append(
+        now = self._clock.now()
+        if self._dirty and self._settings.debounce:
+            moments.extend(
                 min(
-                    self._event_at.get(sku, self._clock.now()) + self._settings.debounce,
-                    self._waiting_since.get(sku, self._clock.now()) + self._settings.max_delay,
+                    self._event_at.get(sku, now) + self._settings.debounce,
+                    self._waiting_since.get(sku, now) + self._settings.max_delay,
                 )
+                for sku in self._dirty
             )
         if self._lock_checked is not None and (moment := next_change(self._locks, self._lock_checked)):
             moments.append(moment)
-        for calls in self._calls.values():
-            if calls and self._dirty:
-                moments.append(calls[0] + timedelta(minutes=1))
-        if self._retry:
-            moments.append(self._clock.now())
+        if self._dirty:
+            for channel, calls in self._calls.items():
+                limit = self._limits.get(channel)
+                if calls and limit is not None and len(calls) >= limit.calls_per_minute:
+                    moments.append(calls[0] + timedelta(minutes=1))
+        if self._failed_at is not None:
+            moments.append(self._failed_at + RETRY_AFTER)
         return min(moments, default=None)
 
     def published(self, channel: Channel) -> dict[str, int]:
