@@ -690,8 +690,7 @@ class PublishingEngine:
         for key in sorted(self._pending, key=lambda k: self._listings[k].rank):
             listing = self._listings[key]
             if listing.pending and listing.pending[0].at + listing.lag <= now and self._resolve(listing, now):
-                for sku, _ in listing.needs:
-                    self._mark(sku)
+                self._defer(listing)  # recompute its SKUs, without restarting their debounce
             if not listing.pending:
                 self._pending.discard(key)
         dirty = self._dirty
