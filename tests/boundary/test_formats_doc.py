@@ -44,8 +44,8 @@ def _fields(schema: dict[str, Any], node: dict[str, Any], path: str, owner: str)
     if "$ref" in node:
         owner = node["$ref"].rsplit("/", 1)[-1]
         node = schema["$defs"][owner]
-    elif "anyOf" in node:
-        for option in node["anyOf"]:
+    elif "anyOf" in node or "oneOf" in node:
+        for option in node.get("anyOf") or node["oneOf"]:
             yield from _fields(schema, option, path, owner)
         return
     if node.get("type") == "array":

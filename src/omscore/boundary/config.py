@@ -8,6 +8,7 @@ domain values in a :class:`MerchantConfig`.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -16,7 +17,25 @@ from typing import Any, Final, Literal, TypeVar
 import attrs
 from pydantic import BaseModel, ValidationError
 
-from omscore.boundary.config_document import MerchantConfigDocument
+from omscore.boundary.config_document import (
+    CapacityRule,
+    CostRule,
+    DistanceRule,
+    DropShipRule,
+    FewestShipmentsRule,
+    HomeRegionRule,
+    KeepKitsRule,
+    MerchantConfigDocument,
+    MinShipmentValueRule,
+    PresaleRule,
+    RuleConfig,
+    SafetyStockRule,
+    ShipCompleteRule,
+    ShopExceptionRule,
+    SkuLocationRule,
+    SplitConfig,
+    StorePickupRule,
+)
 from omscore.boundary.errors import FieldProblem, configuration_error, document_problem, problems_of, size_problem
 from omscore.domain.address import GeoPoint
 from omscore.domain.catalog import Catalog, Kit, KitComponent, Listing, Sku
@@ -24,7 +43,32 @@ from omscore.domain.errors import InvalidInput
 from omscore.domain.identity import CarrierId, Channel, LocationId, SkuCode
 from omscore.domain.inventory import StockLevel
 from omscore.domain.network import Carrier, Location, LocationKind, Network
+from omscore.policies.optimise import ParcelLimits
 from omscore.policies.settings import MergeSettings, PipelineSettings, ReviewSettings, RoutingSettings
+from omscore.policies.sourcing import (
+    BUILT_IN_RULES,
+    DEFAULT_RULES,
+    Centroids,
+    Cost,
+    DailyCapacity,
+    Distance,
+    DropShip,
+    FewestShipments,
+    HomeRegion,
+    KeepKits,
+    MinShipmentValue,
+    Presale,
+    RoutingStrategy,
+    Rule,
+    SafetyStock,
+    ShipComplete,
+    ShopException,
+    SkuLocation,
+    SourcingSettings,
+    StorePickup,
+    region_key,
+)
+from omscore.policies.split import PresaleMode, SplitRules, SplitSettings
 
 #: Raw configuration documents larger than this many bytes are refused before parsing.
 MAX_CONFIG_BYTES: Final = 32 * 1024 * 1024
@@ -41,6 +85,8 @@ class MerchantConfig:
         shop_names: display name of each shop.
         stock: initial stock per (location, SKU), nothing reserved.
         settings: the pipeline rules with the shops' overrides.
+        sourcing: the routing strategies (merchant-wide and per shop) and the region points.
+        split: the split rules (merchant-wide and per shop).
     """
 
     catalog: Catalog
@@ -49,6 +95,8 @@ class MerchantConfig:
     shop_names: Mapping[Channel, str]
     stock: tuple[StockLevel, ...]
     settings: PipelineSettings
+    sourcing: SourcingSettings = attrs.field(factory=SourcingSettings)
+    split: SplitSettings = attrs.field(factory=SplitSettings)
 
 
 def load_config(path: str | os.PathLike[str]) -> MerchantConfig:
@@ -100,7 +148,7 @@ def parse_config(
         else:
             document = MerchantConfigDocument.model_validate(dict(data) if isinstance(data, Mapping) else data)
     except ValidationError as error:
-        raise configuration_error(problems_of(error)) from error
+        raise configuration_error([_untagged(p) for p in problems_of(error)]) from error
     problems = _cross_check(document)
     if problems:
         raise configuration_error(problems)
@@ -116,6 +164,15 @@ def _load_toml(data: str | bytes) -> dict[str, Any]:
         return tomllib.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise configuration_error([document_problem(data, f"not valid TOML: {error}", "toml_invalid")]) from error
+
+
+#: The rule name pydantic puts after a strategy entry's index in error paths (the union's tag).
+_RULE_TAG = re.compile(rf"(strategy\.\d+)\.(?:{'|'.join(BUILT_IN_RULES)})(?=\.|$)")
+
+
+def _untagged(problem: FieldProblem) -> FieldProblem:
+    """``rules.routing.strategy.0.distance.granularity_km`` → ``rules.routing.strategy.0.granularity_km``."""
+    return attrs.evolve(problem, field=_RULE_TAG.sub(r"\1", problem.field))
 
 
 # --- cross-checks --------------------------------------------------------------------------------------------
@@ -179,7 +236,107 @@ def _cross_check(doc: MerchantConfigDocument) -> list[FieldProblem]:
             problem(f"stock.{i}.sku", entry.sku, "unknown SKU", "unknown_reference")
         key2 = (entry.location, entry.sku)
         first_seen(stocked, key2, f"stock.{i}", f"{entry.location}/{entry.sku}", "stock entry for the location/SKU")
+    known = _Known(shops, skus, locations)
+    problems.extend(_check_strategy("rules.routing.strategy", doc.rules.routing.strategy, known))
+    problems.extend(_check_split("rules.split", doc.rules.split))
+    for i, shop in enumerate(doc.shops):
+        if shop.routing is not None:
+            problems.extend(_check_strategy(f"shops.{i}.routing.strategy", shop.routing.strategy, known))
+        if shop.split is not None:
+            problems.extend(_check_split(f"shops.{i}.split", shop.split))
     return problems
+
+
+@attrs.frozen
+class _Known:
+    """What the document declares, for the references of routing rules."""
+
+    shops: set[tuple[str, str]]
+    skus: set[str]
+    locations: set[str]
+
+
+def _check_strategy(path: str, strategy: list[RuleConfig] | None, known: _Known) -> list[FieldProblem]:
+    """Each rule once per strategy; every shop, SKU and location a rule names declared, each once per rule."""
+    problems: list[FieldProblem] = []
+    named: set[str] = set()
+    for i, rule in enumerate(strategy or ()):
+        at = f"{path}.{i}"
+        if rule.rule in named:
+            problems.append(FieldProblem(f"{at}.rule", rule.rule, "the rule is listed twice", "duplicate"))
+        named.add(rule.rule)
+        problems.extend(_check_rule(at, rule, known))
+    return problems
+
+
+def _check_rule(at: str, rule: RuleConfig, known: _Known) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+
+    def location(field: str, value: str) -> None:
+        if value not in known.locations:
+            problems.append(FieldProblem(field, value, "unknown location", "unknown_reference"))
+
+    def once(seen: set[Any], key: Any, field: str, value: Any, what: str) -> None:
+        if key in seen:
+            problems.append(FieldProblem(field, value, f"duplicate {what}", "duplicate"))
+        seen.add(key)
+
+    seen: set[Any] = set()
+    if isinstance(rule, ShopExceptionRule):
+        for j, entry in enumerate(rule.shops):
+            shop = f"{entry.platform}:{entry.shop}"
+            if (entry.platform, entry.shop) not in known.shops:
+                problems.append(FieldProblem(f"{at}.shops.{j}.shop", shop, "shop not declared", "unknown_reference"))
+            once(seen, (entry.platform, entry.shop), f"{at}.shops.{j}.shop", shop, "shop in the rule")
+            for k, loc in enumerate(entry.locations):
+                location(f"{at}.shops.{j}.locations.{k}", loc)
+    elif isinstance(rule, SkuLocationRule):
+        for j, sku_entry in enumerate(rule.skus):
+            if sku_entry.sku not in known.skus:
+                problems.append(FieldProblem(f"{at}.skus.{j}.sku", sku_entry.sku, "unknown SKU", "unknown_reference"))
+            once(seen, sku_entry.sku, f"{at}.skus.{j}.sku", sku_entry.sku, "SKU in the rule")
+            for k, loc in enumerate(sku_entry.locations):
+                location(f"{at}.skus.{j}.locations.{k}", loc)
+    elif isinstance(rule, HomeRegionRule):
+        for j, region in enumerate(rule.regions):
+            once(seen, region_key(region.region), f"{at}.regions.{j}.region", region.region, "region in the rule")
+            for k, loc in enumerate(region.locations):
+                location(f"{at}.regions.{j}.locations.{k}", loc)
+    elif isinstance(rule, PresaleRule):
+        for k, loc in enumerate(rule.locations):
+            location(f"{at}.locations.{k}", loc)
+            once(seen, loc, f"{at}.locations.{k}", loc, "location in the rule")
+    elif isinstance(rule, SafetyStockRule):
+        for j, level in enumerate(rule.levels):
+            location(f"{at}.levels.{j}.location", level.location)
+            if level.sku not in known.skus:
+                problems.append(FieldProblem(f"{at}.levels.{j}.sku", level.sku, "unknown SKU", "unknown_reference"))
+            pair = f"{level.location}/{level.sku}"
+            once(seen, (level.location, level.sku), f"{at}.levels.{j}", pair, "level for the location/SKU")
+        by_location: set[str] = set()
+        for j, units in enumerate(rule.by_location):
+            location(f"{at}.by_location.{j}.location", units.location)
+            once(by_location, units.location, f"{at}.by_location.{j}.location", units.location, "location")
+    elif isinstance(rule, CapacityRule):
+        for j, capacity in enumerate(rule.capacity):
+            location(f"{at}.capacity.{j}.location", capacity.location)
+            once(seen, capacity.location, f"{at}.capacity.{j}.location", capacity.location, "location")
+    elif isinstance(rule, DistanceRule):
+        for j, centroid in enumerate(rule.centroids):
+            once(seen, region_key(centroid.region), f"{at}.centroids.{j}.region", centroid.region, "region")
+    elif isinstance(rule, CostRule):
+        for j, cost in enumerate(rule.locations):
+            location(f"{at}.locations.{j}.location", cost.location)
+            once(seen, cost.location, f"{at}.locations.{j}.location", cost.location, "location")
+    return problems
+
+
+def _check_split(path: str, split: SplitConfig) -> list[FieldProblem]:
+    return [
+        FieldProblem(f"{path}.incompatible_tags.{j}", pair, "name two different tags", "same_tag")
+        for j, pair in enumerate(split.incompatible_tags)
+        if pair[0] == pair[1]
+    ]
 
 
 # --- conversion ----------------------------------------------------------------------------------------------
@@ -260,6 +417,8 @@ def _to_domain(doc: MerchantConfigDocument) -> MerchantConfig:
         shop_names={channel: shop.name for channel, shop in zip(channels, doc.shops, strict=True)},
         stock=stock,
         settings=_settings(doc, channels),
+        sourcing=_sourcing(doc, channels),
+        split=_split(doc, channels),
     )
 
 
@@ -291,5 +450,98 @@ _Settings = TypeVar("_Settings", ReviewSettings, MergeSettings, RoutingSettings)
 
 
 def _apply(base: _Settings, rules: BaseModel) -> _Settings:
-    """``base`` with the fields the document gives in ``rules``; the others are inherited from ``base``."""
-    return attrs.evolve(base, **{name: getattr(rules, name) for name in rules.model_fields_set})
+    """``base`` with the fields of ``base`` the document gives in ``rules``; the others are inherited from
+    ``base`` (fields of the document that ``base`` does not have are converted elsewhere)."""
+    fields = attrs.fields_dict(type(base))
+    return attrs.evolve(base, **{name: getattr(rules, name) for name in rules.model_fields_set if name in fields})
+
+
+def _sourcing(doc: MerchantConfigDocument, channels: tuple[Channel, ...]) -> SourcingSettings:
+    merchant = doc.rules.routing
+    rules = DEFAULT_RULES if merchant.strategy is None else tuple(_rule(r) for r in merchant.strategy)
+    strategy = RoutingStrategy(rules=rules, split_lines=merchant.split_lines)
+    shops: dict[Channel, RoutingStrategy] = {}
+    for channel, shop in zip(channels, doc.shops, strict=True):
+        given = set() if shop.routing is None else shop.routing.model_fields_set
+        if shop.routing is None or not given & {"strategy", "split_lines"}:
+            continue
+        own = shop.routing.strategy
+        shops[channel] = RoutingStrategy(
+            rules=(DEFAULT_RULES if own is None else tuple(_rule(r) for r in own)) if "strategy" in given else rules,
+            split_lines=shop.routing.split_lines if "split_lines" in given else merchant.split_lines,
+            name=str(channel),
+        )
+    return SourcingSettings(strategy=strategy, shops=shops)
+
+
+def _rule(entry: RuleConfig) -> Rule:
+    """The routing rule of a strategy entry."""
+    if isinstance(entry, StorePickupRule):
+        return StorePickup(required=entry.required)
+    if isinstance(entry, ShopExceptionRule):
+        return ShopException({Channel(s.platform, s.shop): s.locations for s in entry.shops}, required=entry.required)
+    if isinstance(entry, SkuLocationRule):
+        return SkuLocation({SkuCode(s.sku): s.locations for s in entry.skus}, required=entry.required)
+    if isinstance(entry, HomeRegionRule):
+        return HomeRegion({r.region: r.locations for r in entry.regions}, required=entry.required)
+    if isinstance(entry, PresaleRule):
+        return Presale(entry.locations, required=entry.required)
+    if isinstance(entry, DropShipRule):
+        return DropShip(required=entry.required)
+    if isinstance(entry, SafetyStockRule):
+        return SafetyStock(
+            levels={(x.location, x.sku): x.units for x in entry.levels},
+            by_location={LocationId(x.location): x.units for x in entry.by_location},
+            default=entry.default,
+            required=entry.required,
+        )
+    if isinstance(entry, CapacityRule):
+        return DailyCapacity({LocationId(c.location): c.shipments for c in entry.capacity}, required=entry.required)
+    if isinstance(entry, KeepKitsRule):
+        return KeepKits(required=entry.required)
+    if isinstance(entry, ShipCompleteRule):
+        return ShipComplete()
+    if isinstance(entry, FewestShipmentsRule):
+        return FewestShipments()
+    if isinstance(entry, MinShipmentValueRule):
+        return MinShipmentValue(entry.minor)
+    if isinstance(entry, DistanceRule):
+        return Distance(
+            granularity_km=entry.granularity_km,
+            unknown_km=entry.unknown_km,
+            centroids=Centroids({c.region: GeoPoint(c.lat, c.lon) for c in entry.centroids}),
+        )
+    return Cost(
+        shipment_minor={
+            LocationId(c.location): c.shipment_minor for c in entry.locations if c.shipment_minor is not None
+        },
+        unit_minor={LocationId(c.location): c.unit_minor for c in entry.locations if c.unit_minor is not None},
+        per_kg_minor={LocationId(c.location): c.per_kg_minor for c in entry.locations if c.per_kg_minor is not None},
+        default_per_kg_minor=entry.default_per_kg_minor,
+        gap=entry.gap,
+    )
+
+
+def _split(doc: MerchantConfigDocument, channels: tuple[Channel, ...]) -> SplitSettings:
+    merchant = doc.rules.split
+    shops = {
+        channel: _split_rules(merchant.model_copy(update={n: getattr(s.split, n) for n in s.split.model_fields_set}))
+        for channel, s in zip(channels, doc.shops, strict=True)
+        if s.split is not None
+    }
+    return SplitSettings(rules=_split_rules(merchant), shops=shops)
+
+
+def _split_rules(config: SplitConfig) -> SplitRules:
+    return SplitRules(
+        presale=PresaleMode(config.presale),
+        min_shipment_value_minor=config.min_shipment_value_minor,
+        max_packages=config.max_packages,
+        parcels=ParcelLimits(
+            max_weight_g=config.max_parcel_weight_g,
+            max_volume_cm3=config.max_parcel_volume_cm3,
+            segregate=_converted(config.segregate_tags),
+            incompatible=_converted(config.incompatible_tags),
+            alone=_converted(config.alone_tags),
+        ),
+    )

@@ -5,7 +5,7 @@ Field defaults are read from the domain and policy classes, so the file format a
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
 import attrs
 from pydantic import BaseModel, Field
@@ -24,11 +24,28 @@ from omscore.boundary._fields import (
 from omscore.domain.catalog import Kit, Sku
 from omscore.domain.network import Carrier, Location
 from omscore.policies.settings import MergeSettings, ReviewSettings, RoutingSettings
+from omscore.policies.sourcing import (
+    Cost,
+    DailyCapacity,
+    Distance,
+    DropShip,
+    HomeRegion,
+    KeepKits,
+    Presale,
+    RoutingStrategy,
+    SafetyStock,
+    ShopException,
+    SkuLocation,
+    StorePickup,
+)
+from omscore.policies.split import DEFAULT_PARCEL_LIMITS, SplitRules
 
 #: Most entries of the shops, locations and carriers sections.
 MAX_NETWORK_ENTRIES: Final = 10_000
 #: Most entries of the skus, kits, listings and stock sections.
 MAX_CATALOG_ENTRIES: Final = 1_000_000
+#: Most entries of a table inside a routing rule (locations per SKU, safety stock levels …).
+MAX_RULE_ENTRIES: Final = 100_000
 
 _TagList = list[Tag]
 _RegionList = list[Region]
@@ -80,6 +97,294 @@ class MergeRules(BaseModel):
     )
 
 
+# --- routing strategy ----------------------------------------------------------------------------------------
+
+
+def _required(rule: type) -> Any:
+    return Field(
+        default=_default(rule, "required"),
+        description="Remove every plan that does not honour the rule, even when none is left (the order waits).",
+    )
+
+
+_Locations = Annotated[list[Code], Field(min_length=1, max_length=MAX_NETWORK_ENTRIES)]
+
+
+class StorePickupRule(BaseModel):
+    """门店自提: an order that names a pickup store ships from it."""
+
+    model_config = STRICT
+
+    rule: Literal["store_pickup"]
+    required: bool = _required(StorePickup)
+
+
+class ShopLocations(BaseModel):
+    """The locations of one shop's exception."""
+
+    model_config = STRICT
+
+    platform: Code = Field(description="Platform of a shop declared in shops.")
+    shop: Code = Field(description="Shop declared in shops.")
+    locations: _Locations = Field(description="Locations its orders ship from.")
+
+
+class ShopExceptionRule(BaseModel):
+    """例外店铺: a shop's orders ship from the locations set for it."""
+
+    model_config = STRICT
+
+    rule: Literal["shop_exception"]
+    shops: list[ShopLocations] = Field(min_length=1, max_length=MAX_NETWORK_ENTRIES, description="Shop → locations.")
+    required: bool = _required(ShopException)
+
+
+class SkuLocations(BaseModel):
+    """The locations of one SKU."""
+
+    model_config = STRICT
+
+    sku: Code = Field(description="A SKU code declared in skus.")
+    locations: _Locations = Field(description="Locations its lines ship from.")
+
+
+class SkuLocationRule(BaseModel):
+    """商品指定仓: the lines of a SKU ship from the locations set for it."""
+
+    model_config = STRICT
+
+    rule: Literal["sku_location"]
+    skus: list[SkuLocations] = Field(min_length=1, max_length=MAX_RULE_ENTRIES, description="SKU → locations.")
+    required: bool = _required(SkuLocation)
+
+
+class RegionLocations(BaseModel):
+    """The home locations of one region."""
+
+    model_config = STRICT
+
+    region: Region = Field(description="A region code, e.g. CN/Zhejiang.")
+    locations: _Locations = Field(description="Its home locations.")
+
+
+class HomeRegionRule(BaseModel):
+    """属地仓: the order ships from the home locations of the recipient's region."""
+
+    model_config = STRICT
+
+    rule: Literal["home_region"]
+    regions: list[RegionLocations] = Field(
+        default_factory=list,
+        max_length=MAX_RULE_ENTRIES,
+        description="Region → home locations (most specific match wins); empty: the locations' own regions.",
+    )
+    required: bool = _required(HomeRegion)
+
+
+class PresaleRule(BaseModel):
+    """预售: presale lines ship from the presale locations."""
+
+    model_config = STRICT
+
+    rule: Literal["presale"]
+    locations: list[Code] = Field(
+        default_factory=list,
+        max_length=MAX_NETWORK_ENTRIES,
+        description="Where presale stock arrives; empty: keep the presale lines together.",
+    )
+    required: bool = _required(Presale)
+
+
+class DropShipRule(BaseModel):
+    """工厂代发: suppliers ship only the SKUs the merchant's own locations cannot."""
+
+    model_config = STRICT
+
+    rule: Literal["drop_ship"]
+    required: bool = _required(DropShip)
+
+
+class SafetyLevel(BaseModel):
+    """Units of one SKU one location keeps back from routing."""
+
+    model_config = STRICT
+
+    location: Code = Field(description="A location id declared in locations.")
+    sku: Code = Field(description="A SKU code declared in skus.")
+    units: int = Field(ge=0, le=10**12, description="Units kept back.")
+
+
+class LocationUnits(BaseModel):
+    """Units of every SKU one location keeps back from routing."""
+
+    model_config = STRICT
+
+    location: Code = Field(description="A location id declared in locations.")
+    units: int = Field(ge=0, le=10**12, description="Units kept back of each SKU.")
+
+
+class SafetyStockRule(BaseModel):
+    """Routing safety stock: units kept back are taken only when no plan can do without them."""
+
+    model_config = STRICT
+
+    rule: Literal["safety_stock"]
+    levels: list[SafetyLevel] = Field(
+        default_factory=list, max_length=MAX_CATALOG_ENTRIES, description="Per location and SKU."
+    )
+    by_location: list[LocationUnits] = Field(
+        default_factory=list, max_length=MAX_NETWORK_ENTRIES, description="Per location, for SKUs not in levels."
+    )
+    default: int = Field(
+        default=_default(SafetyStock, "default"), ge=0, le=10**12, description="Everywhere else, per SKU."
+    )
+    required: bool = _required(SafetyStock)
+
+
+class LocationCapacity(BaseModel):
+    """Shipments one location can release a day."""
+
+    model_config = STRICT
+
+    location: Code = Field(description="A location id declared in locations.")
+    shipments: int = Field(ge=0, le=10**9, description="Shipments per day.")
+
+
+class CapacityRule(BaseModel):
+    """Remaining daily capacity: full locations are used only when no plan can do without them."""
+
+    model_config = STRICT
+
+    rule: Literal["capacity"]
+    capacity: list[LocationCapacity] = Field(
+        default_factory=list,
+        max_length=MAX_NETWORK_ENTRIES,
+        description="Overrides of the locations' daily_capacity.",
+    )
+    required: bool = _required(DailyCapacity)
+
+
+class KeepKitsRule(BaseModel):
+    """组合商品: the lines of one ordered kit ship from one location unless the kit is splittable."""
+
+    model_config = STRICT
+
+    rule: Literal["keep_kits"]
+    required: bool = _required(KeepKits)
+
+
+class ShipCompleteRule(BaseModel):
+    """整单发货: one location shipping everything beats any split."""
+
+    model_config = STRICT
+
+    rule: Literal["ship_complete"]
+
+
+class FewestShipmentsRule(BaseModel):
+    """最少包裹: the fewest locations."""
+
+    model_config = STRICT
+
+    rule: Literal["fewest_shipments"]
+
+
+class MinShipmentValueRule(BaseModel):
+    """起发金额: prefer plans whose shipments are each worth at least a minimum."""
+
+    model_config = STRICT
+
+    rule: Literal["min_shipment_value"]
+    minor: Minor = Field(description="Least value of one shipment, in minor units.")
+
+
+class CentroidConfig(BaseModel):
+    """The point distance-based routing uses for a region."""
+
+    model_config = STRICT
+
+    region: Region = Field(description="A region code, e.g. CN/Zhejiang/Yiwu.")
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False, description="Latitude, −90 to 90.")
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False, description="Longitude, −180 to 180.")
+
+
+class DistanceRule(BaseModel):
+    """就近发货: the shortest total distance to the recipient."""
+
+    model_config = STRICT
+
+    rule: Literal["distance"]
+    granularity_km: int = Field(
+        default=_default(Distance, "granularity_km"),
+        ge=1,
+        le=20_000,
+        description="Distances closer than this tie and fall through to the next rule.",
+    )
+    unknown_km: int = Field(
+        default=_default(Distance, "unknown_km"),
+        ge=0,
+        le=100_000,
+        description="Distance counted for a location without a geo point.",
+    )
+    centroids: list[CentroidConfig] = Field(
+        default_factory=list,
+        max_length=MAX_RULE_ENTRIES,
+        description="Points of regions, added to or replacing the built-in ones (for addresses without geo).",
+    )
+
+
+class LocationCost(BaseModel):
+    """Costs of one location, overriding its own."""
+
+    model_config = STRICT
+
+    location: Code = Field(description="A location id declared in locations.")
+    shipment_minor: Minor | None = Field(default=None, description="Fixed cost of a shipment; null: the location's.")
+    unit_minor: Minor | None = Field(default=None, description="Cost of a unit; null: the location's.")
+    per_kg_minor: Minor | None = Field(default=None, description="Cost per kilogram; null: default_per_kg_minor.")
+
+
+class CostRule(BaseModel):
+    """最小成本: the lowest handling cost."""
+
+    model_config = STRICT
+
+    rule: Literal["cost"]
+    locations: list[LocationCost] = Field(
+        default_factory=list, max_length=MAX_NETWORK_ENTRIES, description="Per-location cost overrides."
+    )
+    default_per_kg_minor: Minor = Field(
+        default=_default(Cost, "default_per_kg_minor"), description="Cost per kilogram of a location without its own."
+    )
+    gap: float = Field(
+        default=_default(Cost, "gap"),
+        ge=0,
+        lt=1,
+        allow_inf_nan=False,
+        description="Accept a plan proven within this fraction of the cheapest (0: prove it cheapest).",
+    )
+
+
+RuleConfig = Annotated[
+    StorePickupRule
+    | ShopExceptionRule
+    | SkuLocationRule
+    | HomeRegionRule
+    | PresaleRule
+    | DropShipRule
+    | SafetyStockRule
+    | CapacityRule
+    | KeepKitsRule
+    | ShipCompleteRule
+    | FewestShipmentsRule
+    | MinShipmentValueRule
+    | DistanceRule
+    | CostRule,
+    Field(discriminator="rule"),
+]
+"""One step of a routing strategy, chosen by its ``rule`` name."""
+
+
 class RoutingRules(BaseModel):
     """分仓: how lines are sourced."""
 
@@ -95,6 +400,55 @@ class RoutingRules(BaseModel):
         le=100,
         description="Most shipments one order may be split into; null: no limit.",
     )
+    split_lines: bool = Field(
+        default=_default(RoutingStrategy, "split_lines"),
+        description="Let one line's units come from several locations.",
+    )
+    strategy: list[RuleConfig] | None = Field(
+        default=None,
+        max_length=32,
+        description="The routing rules in order, each at most once; null: the default strategy.",
+    )
+
+
+class SplitConfig(BaseModel):
+    """拆单: how a routed order splits into parcels."""
+
+    model_config = STRICT
+
+    presale: Literal["ship_available", "ship_complete"] = Field(
+        default=_default(SplitRules, "presale").value,
+        description="ship_available: in-stock units ship now (有货先发); ship_complete: wait for the presale date.",
+    )
+    min_shipment_value_minor: Minor | None = Field(
+        default=_default(SplitRules, "min_shipment_value_minor"),
+        description="Split presale from in-stock only when each part is worth at least this; null: no minimum.",
+    )
+    max_packages: int | None = Field(
+        default=_default(SplitRules, "max_packages"),
+        ge=1,
+        le=1_000,
+        description="Most parcels one order may ship in; null: no limit.",
+    )
+    max_parcel_weight_g: int | None = Field(
+        default=DEFAULT_PARCEL_LIMITS.max_weight_g, ge=1, le=10**7, description="Heaviest parcel; null: no limit."
+    )
+    max_parcel_volume_cm3: int | None = Field(
+        default=DEFAULT_PARCEL_LIMITS.max_volume_cm3, ge=1, le=10**9, description="Largest parcel; null: no limit."
+    )
+    segregate_tags: _TagList = Field(
+        default_factory=lambda: sorted(DEFAULT_PARCEL_LIMITS.segregate),
+        max_length=32,
+        description="Items share a parcel only if they carry the same of these tags (cold_chain apart from ambient).",
+    )
+    alone_tags: _TagList = Field(
+        default_factory=lambda: sorted(DEFAULT_PARCEL_LIMITS.alone),
+        max_length=32,
+        description="Items with any of these tags ship in a parcel of their own.",
+    )
+    incompatible_tags: list[Annotated[list[Tag], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=list, max_length=1_000, description="Pairs of tags that never share a parcel."
+    )
 
 
 class RulesConfig(BaseModel):
@@ -105,6 +459,7 @@ class RulesConfig(BaseModel):
     review: ReviewRules = Field(default_factory=ReviewRules)
     merge: MergeRules = Field(default_factory=MergeRules)
     routing: RoutingRules = Field(default_factory=RoutingRules)
+    split: SplitConfig = Field(default_factory=SplitConfig)
 
 
 # --- sections ------------------------------------------------------------------------------------------------
@@ -123,6 +478,7 @@ class ShopConfig(BaseModel):
     routing: RoutingRules | None = Field(
         default=None, description="Routing rules of this shop; omitted fields inherit."
     )
+    split: SplitConfig | None = Field(default=None, description="Split rules of this shop; omitted fields inherit.")
 
 
 class SkuConfig(BaseModel):
