@@ -40,6 +40,20 @@ from omscore.policies.optimise import Allocation, DemandLine, ParcelItem, Parcel
 from omscore.policies.shipments import ShipmentDraft
 from omscore.policies.sourcing.facts import is_presale
 
+__all__ = [
+    "DEFAULT_NODE_LIMIT",
+    "DEFAULT_PARCEL_LIMITS",
+    "LocationSplit",
+    "PlannedShipment",
+    "PresaleMode",
+    "SplitDecision",
+    "SplitRules",
+    "SplitSettings",
+    "SplitTrace",
+    "decide_split",
+    "split_shipments",
+]
+
 #: Parcel rules unless a merchant sets its own: no weight or volume limit, cold-chain items apart from ambient
 #: ones, ship-alone and oversize items each in a parcel of their own.
 DEFAULT_PARCEL_LIMITS: Final = ParcelLimits(alone=frozenset({"ship_alone", "oversize"}))

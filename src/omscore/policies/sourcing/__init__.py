@@ -23,10 +23,18 @@ from omscore.policies.sourcing.engine import SourcingDecision, decide
 from omscore.policies.sourcing.facts import RoutingFacts, RoutingInputs, is_presale
 from omscore.policies.sourcing.geo import BUILT_IN_CENTROIDS, EARTH_RADIUS_KM, Centroids, haversine_km, region_key
 from omscore.policies.sourcing.preferences import Cost, Distance, FewestShipments, MinShipmentValue, ShipComplete
-from omscore.policies.sourcing.problem import CandidatePlan, SourcingProblem
+from omscore.policies.sourcing.problem import CandidatePlan, EncodedProblem, SourcingProblem, plan_of
 from omscore.policies.sourcing.router import StrategyRouter
-from omscore.policies.sourcing.rules import PlanSource, Ranking, Restriction, Rule
-from omscore.policies.sourcing.search import SearchContext, SearchRecord, SearchResult
+from omscore.policies.sourcing.rules import PlanSource, Ranking, Restriction, Rule, units_outside
+from omscore.policies.sourcing.search import (
+    SearchContext,
+    SearchRecord,
+    SearchResult,
+    cheapest,
+    fewest,
+    greedy,
+    shortfall,
+)
 from omscore.policies.sourcing.settings import (
     BUILT_IN_RULES,
     DEFAULT_RULES,
@@ -47,6 +55,7 @@ __all__ = [
     "DailyCapacity",
     "Distance",
     "DropShip",
+    "EncodedProblem",
     "FewestShipments",
     "HomeRegion",
     "KeepKits",
@@ -75,8 +84,14 @@ __all__ = [
     "StorePickup",
     "StrategyRouter",
     "StrategyTrace",
+    "cheapest",
     "decide",
+    "fewest",
+    "greedy",
     "haversine_km",
     "is_presale",
+    "plan_of",
     "region_key",
+    "shortfall",
+    "units_outside",
 ]

@@ -20,7 +20,7 @@ from omscore.domain.network import LocationKind
 from omscore.policies.sourcing.facts import RoutingFacts
 from omscore.policies.sourcing.geo import region_key
 from omscore.policies.sourcing.problem import CandidatePlan, SourcingProblem
-from omscore.policies.sourcing.rules import Ranking, names, units_outside
+from omscore.policies.sourcing.rules import Ranking, units_outside
 
 _EMPTY: Mapping[Any, Any] = types.MappingProxyType({})
 
@@ -48,6 +48,10 @@ def _non_negative(instance: object, attribute: attrs.Attribute[int], value: int)
 
 def _locations(values: Iterable[str]) -> tuple[LocationId, ...]:
     return tuple(LocationId(v) for v in values)
+
+
+def _names(locations: Iterable[str]) -> str:
+    return ", ".join(sorted(locations)) or "none"
 
 
 def _frozen(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
@@ -104,14 +108,14 @@ class ShopException:
     required: bool = False
 
     def describe(self) -> str:
-        pairs = "; ".join(f"{shop} → {names(locs)}" for shop, locs in sorted(self.shops.items()))
+        pairs = "; ".join(f"{shop} → {_names(locs)}" for shop, locs in sorted(self.shops.items()))
         return f"{pairs}{' (required)' if self.required else ''}"
 
     def rank(self, plans: Sequence[CandidatePlan], facts: RoutingFacts) -> Ranking:
         locations = self.shops.get(facts.order.channel)
         if locations is None:
             return Ranking.abstain(f"no exception for {facts.order.channel}")
-        return Ranking.of(units_outside(plans, _all_lines(facts, locations)), f"units not from {names(locations)}")
+        return Ranking.of(units_outside(plans, _all_lines(facts, locations)), f"units not from {_names(locations)}")
 
     def restrict(self, problem: SourcingProblem, facts: RoutingFacts) -> SourcingProblem | None:
         locations = self.shops.get(facts.order.channel)
@@ -131,7 +135,7 @@ class SkuLocation:
     required: bool = False
 
     def describe(self) -> str:
-        pairs = "; ".join(f"{sku} → {names(locs)}" for sku, locs in sorted(self.skus.items()))
+        pairs = "; ".join(f"{sku} → {_names(locs)}" for sku, locs in sorted(self.skus.items()))
         return f"{pairs}{' (required)' if self.required else ''}"
 
     def _allowed(self, facts: RoutingFacts) -> dict[LineId, frozenset[LocationId]]:
@@ -166,7 +170,7 @@ class HomeRegion:
     required: bool = False
 
     def describe(self) -> str:
-        pairs = "; ".join(f"{region} → {names(locs)}" for region, locs in sorted(self.regions.items()))
+        pairs = "; ".join(f"{region} → {_names(locs)}" for region, locs in sorted(self.regions.items()))
         text = pairs or "the locations' own regions"
         return f"{text}{' (required)' if self.required else ''}"
 
@@ -186,7 +190,7 @@ class HomeRegion:
         home = self.home(facts)
         if not home:
             return Ranking.abstain("no home location for the recipient's region")
-        return Ranking.of(units_outside(plans, _all_lines(facts, home)), f"units not from {names(home)}")
+        return Ranking.of(units_outside(plans, _all_lines(facts, home)), f"units not from {_names(home)}")
 
     def restrict(self, problem: SourcingProblem, facts: RoutingFacts) -> SourcingProblem | None:
         home = self.home(facts)
@@ -208,7 +212,7 @@ class Presale:
     required: bool = False
 
     def describe(self) -> str:
-        where = f"from {names(self.locations)}" if self.locations else "kept together"
+        where = f"from {_names(self.locations)}" if self.locations else "kept together"
         return f"{where}{' (required)' if self.required else ''}"
 
     def rank(self, plans: Sequence[CandidatePlan], facts: RoutingFacts) -> Ranking:
@@ -216,7 +220,7 @@ class Presale:
             return Ranking.abstain("no presale line")
         if self.locations:
             allowed = dict.fromkeys(facts.presale, frozenset(self.locations))
-            return Ranking.of(units_outside(plans, allowed), f"presale units not from {names(self.locations)}")
+            return Ranking.of(units_outside(plans, allowed), f"presale units not from {_names(self.locations)}")
         spread = (len({a.location for a in p.allocations if a.line_id in facts.presale}) - 1 for p in plans)
         return Ranking.of(spread, "extra locations of the presale lines")
 

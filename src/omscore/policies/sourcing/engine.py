@@ -32,7 +32,6 @@ from omscore.policies.optimise import Allocation
 from omscore.policies.routing import PriorityRouter, RoutingDecision
 from omscore.policies.settings import RoutingSettings
 from omscore.policies.sourcing.facts import RoutingFacts, RoutingInputs
-from omscore.policies.sourcing.preferences import priority_rank
 from omscore.policies.sourcing.problem import CandidatePlan, SourcingProblem, plan_of
 from omscore.policies.sourcing.rules import PlanSource, Restriction, Rule
 from omscore.policies.sourcing.search import SearchContext, SearchRecord, SearchResult, fewest, greedy, shortfall
@@ -161,7 +160,7 @@ class _Engine:
         for plan in problem.single_location_plans(self.facts.lines):
             any_valid |= self._add(attrs.evolve(plan, found_by=(f"single@{problem.label}",)))
         if self.routing.allow_split:
-            rank = priority_rank(self.facts)
+            rank = {loc.id: loc.priority for loc in self.facts.candidates}
             results = [fewest(problem, self.context, rank), greedy(problem, self.context, rank, "first by priority")]
             for rule in self.rules:
                 if isinstance(rule, PlanSource):
@@ -266,8 +265,7 @@ class _Engine:
             decided_by = FINAL_TIE_BREAK if len(alive) > 1 else "the only plan"
         short: dict[LineId, int] = {}
         if chosen is None:
-            found = shortfall(hard, self.context)
-            short = {LineId(k): v for k, v in found.items()} or {line.id: line.quantity for line in self.facts.lines}
+            short = shortfall(hard, self.context) or {line.id: line.quantity for line in self.facts.lines}
         trace = StrategyTrace(
             strategy=self.strategy.name,
             candidates=tuple(loc.id for loc in self.facts.candidates),

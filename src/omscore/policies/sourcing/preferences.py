@@ -48,11 +48,6 @@ def _gap(instance: object, attribute: attrs.Attribute[float], value: float) -> N
         raise InvalidConfiguration(attribute.name, value, "must be at least 0 and below 1")
 
 
-def priority_rank(facts: RoutingFacts) -> dict[LocationId, int]:
-    """The configured priority of each candidate (the optimisers' default tie-break)."""
-    return {loc.id: loc.priority for loc in facts.candidates}
-
-
 @attrs.frozen
 class ShipComplete:
     """整单发货: a plan that ships everything from one location beats any split; split plans tie."""

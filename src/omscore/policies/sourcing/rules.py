@@ -96,7 +96,3 @@ def units_outside(plans: Sequence[CandidatePlan], allowed: Mapping[LineId, froze
         sum(a.quantity for a in plan.allocations if a.line_id in allowed and a.location not in allowed[a.line_id])
         for plan in plans
     )
-
-
-def names(locations: Iterable[str]) -> str:
-    return ", ".join(sorted(locations)) or "none"

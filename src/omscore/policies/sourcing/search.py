@@ -179,11 +179,11 @@ def greedy(
     return SearchResult(plan_of(allocations, f"{search}@{problem.label}") if complete else None, record)
 
 
-def shortfall(problem: SourcingProblem, context: SearchContext) -> dict[str, int]:
+def shortfall(problem: SourcingProblem, context: SearchContext) -> dict[LineId, int]:
     """Units per line that no plan in ``problem`` can serve (lines divisible)."""
     encoded = problem.encode(context.lines)
     found = min_shipments(encoded.demand, encoded.stock, divisible=True, node_limit=0, time_limit_ms=None)
-    short: dict[str, int] = {}
+    short: dict[LineId, int] = {}
     for s in found.shortfalls:
         members = encoded.groups.get(s.line_id)
         if members is None:
