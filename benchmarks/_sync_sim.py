@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -420,12 +420,10 @@ def _schedule_wakeup(
         heapq.heappush(events, (moment, _WAKE, 0, 0, "", 0.0))
 
 
-def run(
-    scenario: Scenario, make: Callable[[], Policy], runs: int, seed: int, seeds: Iterable[int] | None = None
-) -> Outcome:
+def run(scenario: Scenario, make: Callable[[], Policy], runs: int, seed: int) -> Outcome:
     """``runs`` runs of a fresh policy from ``make``; run ``i`` uses demand seed ``seed + i``."""
     total = Outcome()
-    for i in seeds if seeds is not None else range(runs):
+    for i in range(runs):
         total = total.add(run_once(scenario, make(), seed + i))
     return total
 

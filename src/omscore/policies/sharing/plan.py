@@ -141,6 +141,12 @@ class SharePlan:
             if r.enabled and r.fixed is None and (r.velocity if self._paced else r.weight)
         )
         self._exclusive_units = [min(r.exclusive, r.cap) if r.cap is not None else r.exclusive for r in self.rules]
+        self._priority: Callable[[int, int], Any]
+        if self._paced:
+            windows = [r.lag_minutes * pool_rule.pace_lags / 60.0 for r in self.rules]
+            self._priority, self._tails = pace_priority([r.velocity or 0.0 for r in self.rules], windows)
+        else:
+            self._priority, self._tails = webster_priority([r.weight for r in self.rules]), []
         self._sequences: dict[tuple[int, ...], SeatSequence] = {}
         self._plain: dict[int, tuple[int, ...]] = {}
         self._memo: dict[tuple[int, Locks], tuple[int, ...]] = {}
@@ -322,19 +328,11 @@ class SharePlan:
                 caps[i] = max(0, cap - self._exclusive_units[i])
         return caps
 
-    def _windows(self) -> list[float]:
-        return [r.lag_minutes * self.pool_rule.pace_lags / 60.0 for r in self.rules]
-
     def _sequence(self, sharers: tuple[int, ...]) -> SeatSequence:
         eligible = [i in sharers for i in range(self._count)]
         joins = [r.critical_level for r in self.rules]
-        priority: Callable[[int, int], Any]
-        if self._paced:
-            priority, _ = pace_priority([r.velocity or 0.0 for r in self.rules], self._windows())
-        else:
-            priority = webster_priority([r.weight for r in self.rules])
         return SeatSequence(
-            priority,
+            self._priority,
             self._count,
             start=self._start(sharers),
             caps=self._share_caps(sharers),
@@ -345,21 +343,21 @@ class SharePlan:
     def _direct_ok(self, units: int, sharers: tuple[int, ...]) -> bool:
         if any(self.rules[i].critical_level >= SEQUENCE_LIMIT for i in sharers):
             return False
-        if not self._paced:
-            return True
-        _, tails = pace_priority([r.velocity or 0.0 for r in self.rules], self._windows())
-        return sum(len(tails[i]) for i in sharers) < SEQUENCE_LIMIT
+        return sum(len(self._tails[i]) for i in sharers) < SEQUENCE_LIMIT if self._paced else True
 
     def _direct(self, units: int, sharers: tuple[int, ...], start: list[int]) -> list[int]:
         caps = self._share_caps(sharers)
         floor = list(start)
         if self._paced:
-            _, tails = pace_priority([r.velocity or 0.0 for r in self.rules], self._windows())
+            # past the cover phase every listing holds its covering units and the rest follows velocity (Webster)
             for i in sharers:
+                covered = start[i] + len(self._tails[i])
                 cap = caps[i]
-                floor[i] = start[i] + len(tails[i]) if cap is None else min(cap, start[i] + len(tails[i]))
-            velocities = [r.velocity or 0.0 for r in self.rules]
-            return webster(units + sum(start), _exact(velocities, sharers), start=floor, caps=caps)
+                floor[i] = covered if cap is None else min(cap, covered)
+            velocities = [
+                Fraction(r.velocity or 0.0) if i in sharers else Fraction(0) for i, r in enumerate(self.rules)
+            ]
+            return webster(units + sum(start), velocities, start=floor, caps=caps)
         weights = [r.weight if i in sharers else 0 for i, r in enumerate(self.rules)]
         return webster(units, weights, caps=caps)
 
@@ -382,12 +380,11 @@ class SharePlan:
     def _explain_split(self, units: int, sharers: tuple[int, ...], shared: list[int], reasons: list[list[str]]) -> None:
         method = self.pool_rule.method
         if self._paced:
-            windows = self._windows()
             for i in sharers:
                 rule = self.rules[i]
                 reasons[i].append(
                     f"{shared[i]} of the shared {units} by demand pacing (velocity {rule.velocity:g}/h, "
-                    f"pacing window {windows[i] * 60:g} min)"
+                    f"pacing window {rule.lag_minutes * self.pool_rule.pace_lags:g} min)"
                 )
         else:
             how = "Webster" if method is SharingMethod.SHARED else method.value.capitalize()
@@ -401,10 +398,6 @@ class SharePlan:
             cap = rule.cap
             if cap is not None and shared[i] + self._exclusive_units[i] >= cap:
                 reasons[i].append(f"capped at {cap}")
-
-
-def _exact(velocities: Sequence[float], sharers: tuple[int, ...]) -> list[Fraction]:
-    return [Fraction(v) if i in sharers else Fraction(0) for i, v in enumerate(velocities)]
 
 
 class SharePlanner:
