@@ -375,3 +375,21 @@ def test_min_shipment_value_counts_shipments_below_the_minimum() -> None:
 def test_rules_refuse_bad_parameters(build: object) -> None:
     with pytest.raises(InvalidConfiguration):
         build()  # type: ignore[operator]
+
+
+def test_a_narrowed_problem_admits_only_the_plans_that_honour_it() -> None:
+    the_facts = facts(
+        line("K1", "POT", 1, kit="SET", kit_instance="1"),
+        line("K2", "CUP", 1, kit="SET", kit_instance="1"),
+        available={("WH-HZ", "POT"): 1, ("WH-HZ", "CUP"): 1, ("WH-BJ", "CUP"): 1},
+    )
+    base = SourcingProblem.base(the_facts)
+    whole = KeepKits().restrict(base, the_facts)
+    together = plan(("WH-HZ", "K1", "POT", 1), ("WH-HZ", "K2", "CUP", 1))
+    apart = plan(("WH-HZ", "K1", "POT", 1), ("WH-BJ", "K2", "CUP", 1))
+
+    assert whole is not None
+    assert base.admits(apart)
+    assert whole.admits(together)
+    assert not whole.admits(apart)
+    assert not base.admits(plan(("WH-BJ", "K1", "POT", 1), ("WH-BJ", "K2", "CUP", 1)))  # no POT at Beijing

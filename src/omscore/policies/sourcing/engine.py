@@ -155,10 +155,10 @@ class _Engine:
         return problem
 
     def _search(self, problem: SourcingProblem) -> bool:
-        """Search ``problem``; whether it gave at least one valid complete plan."""
-        any_valid = False
+        """Search ``problem``; whether it gave a valid complete plan that honours it."""
+        honoured = False
         for plan in problem.single_location_plans(self.facts.lines):
-            any_valid |= self._add(attrs.evolve(plan, found_by=(f"single@{problem.label}",)))
+            honoured |= self._add(attrs.evolve(plan, found_by=(f"single@{problem.label}",)))
         if self.routing.allow_split:
             rank = {loc.id: loc.priority for loc in self.facts.candidates}
             results = [fewest(problem, self.context, rank), greedy(problem, self.context, rank, "first by priority")]
@@ -166,10 +166,11 @@ class _Engine:
                 if isinstance(rule, PlanSource):
                     results.extend(rule.search(problem, self.facts, self.context))
             for result in results:
-                any_valid |= self._take(result)
-        return any_valid
+                honoured |= self._take(result) and result.plan is not None and problem.admits(result.plan)
+        return honoured
 
     def _take(self, result: SearchResult) -> bool:
+        """Record a search and keep its plan if valid; whether it was."""
         self.searches.append(result.record)
         return result.plan is not None and self._add(result.plan)
 

@@ -125,6 +125,15 @@ class SourcingProblem:
     def with_groups(self, by: str, groups: Sequence[tuple[LineId, ...]]) -> SourcingProblem:
         return attrs.evolve(self, label=f"{self.label}+{by}", together=tuple(sorted(groups)))
 
+    def admits(self, plan: CandidatePlan) -> bool:
+        """Whether ``plan`` honours this problem: every line from an allowed location, no location giving more
+        than its stock here, every group of lines from one location."""
+        if any(a.location not in self.allowed.get(a.line_id, frozenset()) for a in plan.allocations):
+            return False
+        if any(units > self.stock.get(loc, {}).get(sku, 0) for (loc, sku), units in plan.taken().items()):
+            return False
+        return all(len({a.location for a in plan.allocations if a.line_id in group}) <= 1 for group in self.together)
+
     def single_location_plans(self, lines: Sequence[OrderLine]) -> list[CandidatePlan]:
         """Every plan that ships the whole order from one location, in location id order."""
         demand: dict[SkuCode, int] = {}
