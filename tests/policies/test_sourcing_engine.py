@@ -153,6 +153,17 @@ def test_a_strategy_names_each_rule_once() -> None:
     assert raised.value.field == "rules.2"
 
 
+def test_search_limits_are_checked_and_a_time_limit_still_gives_a_plan() -> None:
+    with pytest.raises(InvalidConfiguration):
+        RoutingStrategy(node_limit=-1)
+    with pytest.raises(InvalidConfiguration):
+        RoutingStrategy(time_limit_ms=-0.5)
+
+    decision = route(order(("TEA", 2)), stock({"WH-HZ": {"TEA": 1}, "WH-BJ": {"TEA": 1}}), time_limit_ms=0.0)
+
+    assert shipped(decision) == {"WH-HZ": {"L1": 1}, "WH-BJ": {"L1": 1}}
+
+
 def test_a_strategy_holds_only_rules() -> None:
     with pytest.raises(InvalidConfiguration):
         RoutingStrategy(rules=("distance",))  # type: ignore[arg-type]

@@ -76,6 +76,11 @@ def _optional_non_negative(instance: object, attribute: attrs.Attribute[Any], va
         raise InvalidConfiguration(attribute.name, value, "must be a non-negative integer or None")
 
 
+def _optional_time(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and not (isinstance(value, int | float) and value >= 0):
+        raise InvalidConfiguration(attribute.name, value, "must be a non-negative number or None")
+
+
 def _optional_positive(instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
     if value is not None and (type(value) is not int or value <= 0):
         raise InvalidConfiguration(attribute.name, value, "must be a positive integer or None")
@@ -118,7 +123,7 @@ class SplitSettings:
     rules: SplitRules = SplitRules()
     shops: Mapping[Channel, SplitRules] = attrs.field(factory=dict, converter=_rules_by_shop)
     node_limit: int | None = attrs.field(default=DEFAULT_NODE_LIMIT, validator=_optional_non_negative)
-    time_limit_ms: float | None = None
+    time_limit_ms: float | None = attrs.field(default=None, validator=_optional_time)
 
     def rules_for(self, channel: Channel) -> SplitRules:
         """The rules that split the orders of ``channel``."""

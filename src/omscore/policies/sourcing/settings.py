@@ -68,7 +68,12 @@ def _rules(values: Iterable[Rule]) -> tuple[Rule, ...]:
     return rules
 
 
-def _limit(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+def _node_limit(instance: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and (type(value) is not int or value < 0):
+        raise InvalidConfiguration(attribute.name, value, "must be a non-negative integer or None")
+
+
+def _time_limit(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
     if value is not None and not (isinstance(value, int | float) and value >= 0):
         raise InvalidConfiguration(attribute.name, value, "must be a non-negative number or None")
 
@@ -91,8 +96,8 @@ class RoutingStrategy:
     rules: tuple[Rule, ...] = attrs.field(default=DEFAULT_RULES, converter=_rules)
     split_lines: bool = True
     name: str = "default"
-    node_limit: int | None = attrs.field(default=DEFAULT_NODE_LIMIT, validator=_limit)
-    time_limit_ms: float | None = attrs.field(default=None, validator=_limit)
+    node_limit: int | None = attrs.field(default=DEFAULT_NODE_LIMIT, validator=_node_limit)
+    time_limit_ms: float | None = attrs.field(default=None, validator=_time_limit)
 
     def effective_rules(self) -> tuple[Rule, ...]:
         """The rules as applied: with the required store-pickup rule in front when the list lacks it."""
