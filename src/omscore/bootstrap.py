@@ -20,6 +20,8 @@ from omscore.app.pipeline import OrderManagement
 from omscore.app.usage import CarrierUsage
 from omscore.policies.carriers import RuleBasedCarrierSelector
 from omscore.policies.settings import PipelineSettings
+from omscore.policies.sourcing import SourcingSettings, StrategyRouter
+from omscore.policies.split import SplitSettings
 from omscore.ports.channel import ChannelGateway
 from omscore.ports.clock import Clock
 from omscore.ports.fulfilment import FulfilmentGateway
@@ -36,6 +38,8 @@ def bootstrap(
     fulfilment: FulfilmentGateway,
     settings: PipelineSettings | None = None,
     policies: Policies | None = None,
+    sourcing: SourcingSettings | None = None,
+    split: SplitSettings | None = None,
 ) -> OrderManagement:
     """Build the application over the given ports.
 
@@ -45,12 +49,19 @@ def bootstrap(
         channels: the sales platforms (pull orders, push stock and tracking).
         fulfilment: the systems that ship (WMS, 3PL, stores, suppliers).
         settings: the merchant's policy settings; omscore's defaults when ``None``.
-        policies: the decision-makers; the shipped baselines when ``None``.
+        policies: the decision-makers; when ``None``, the strategy router over ``sourcing``, the rule-based
+            carrier selector over ``settings.carriers`` with today's usage, and ``split``.
+        sourcing: the routing strategies (merchant-wide and per shop); omscore's default strategy when ``None``.
+        split: the split rules; omscore's defaults when ``None``.
     """
     settings = settings or PipelineSettings()
     usage = CarrierUsage(clock)
     if policies is None:
-        policies = Policies(carrier=RuleBasedCarrierSelector(settings.carriers, usage=usage.today_at))
+        policies = Policies(
+            router=StrategyRouter(sourcing or SourcingSettings()),
+            carrier=RuleBasedCarrierSelector(settings.carriers, usage=usage.today_at),
+            split=split or SplitSettings(),
+        )
     ctx = Context(
         uow=uow,
         clock=clock,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -13,8 +14,9 @@ from omscore.domain.inventory import ReservationLine
 from omscore.domain.order import Hold, HoldKind, Order, OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentStatus
 from omscore.policies.explain import Explanation
-from omscore.policies.promise import promise_shipment
-from omscore.policies.shipments import draft_shipments
+from omscore.policies.promise import DEFAULT_TIMEZONE, promise_shipment
+from omscore.policies.sourcing import RoutingInputs, StrategyRouter
+from omscore.policies.split import decide_split
 from omscore.ports.unit_of_work import UnitOfWork
 
 
@@ -22,6 +24,8 @@ class RoutingStatus(enum.StrEnum):
     ALLOCATED = "allocated"
     OUT_OF_STOCK = "out_of_stock"
     NO_CARRIER = "no_carrier"
+    SPLIT_REFUSED = "split_refused"
+    """No split satisfies the shop's rules (e.g. more packages than allowed); held for a person."""
     SKIPPED = "skipped"
     """The order was not waiting for routing."""
 
@@ -55,15 +59,31 @@ def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
     skus = sorted({line.sku for line in order.lines})
     levels = uow.inventory.levels([(loc, sku) for loc in sorted(network.locations) for sku in skus])
     available = {key: level.available for key, level in levels.items() if level.available > 0}
-    decision = ctx.policies.router.route(order, network, available, ctx.settings.routing_for(order.channel))
+    today = ctx.clock.now().astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
+    router = ctx.policies.router
+    if isinstance(router, StrategyRouter):
+        router = router.with_inputs(
+            RoutingInputs(
+                catalog=catalog,
+                shipments_today={loc: sum(ctx.usage.today_at(loc).values()) for loc in network.locations},
+                today=today,
+            )
+        )
+    decision = router.route(order, network, available, ctx.settings.routing_for(order.channel))
     explanations = [decision.explanation]
     order.record_decision("routing", decision.explanation.summary, decision.explanation.steps)
     if not decision.complete:
         order.hold(Hold(HoldKind.OUT_OF_STOCK, decision.explanation.summary))
         return RoutingResult(RoutingStatus.OUT_OF_STOCK, order.id, (), tuple(explanations))
 
+    split = decide_split(order, decision.allocations, catalog, ctx.policies.split, today=today)
+    explanations.append(split.trace.explanation())
+    order.record_decision("split", split.trace.summary(), split.trace.steps())
+    if not split.ok:
+        order.hold(Hold(HoldKind.MANUAL, "cannot split as the rules ask: " + "; ".join(split.problems)))
+        return RoutingResult(RoutingStatus.SPLIT_REFUSED, order.id, (), tuple(explanations))
     shipments: list[Shipment] = []
-    for draft in draft_shipments(order, decision.allocations):
+    for draft in split.drafts:
         choice = ctx.policies.carrier.select(order, draft.location, draft.lines, network, catalog)
         explanations.append(choice.explanation)
         order.record_decision("carrier", f"{draft.location}: {choice.explanation.summary}", choice.explanation.steps)

@@ -9,8 +9,10 @@ import attrs
 from omscore.app.usage import CarrierUsage
 from omscore.policies.carrier import CarrierSelector, FirstEligibleCarrier
 from omscore.policies.review import ReviewRule, default_rules
-from omscore.policies.routing import PriorityRouter, Router
+from omscore.policies.routing import Router
 from omscore.policies.settings import PipelineSettings, ReviewSettings
+from omscore.policies.sourcing import StrategyRouter
+from omscore.policies.split import SplitSettings
 from omscore.ports.channel import ChannelGateway
 from omscore.ports.clock import Clock
 from omscore.ports.fulfilment import FulfilmentGateway
@@ -24,14 +26,16 @@ class Policies:
 
     Attributes:
         review_rules: builds the review rules from a shop's review settings.
-        router: plans which location ships what.
+        router: plans which location ships what (the strategy router: ordered rules over exact plans).
         carrier: picks a carrier per shipment (:func:`omscore.bootstrap.bootstrap` uses the rule-based
             selector over the merchant's carrier settings and today's usage when none is given).
+        split: how a routed order is split into parcels.
     """
 
     review_rules: Callable[[ReviewSettings], tuple[ReviewRule, ...]] = default_rules
-    router: Router = attrs.field(factory=PriorityRouter)
+    router: Router = attrs.field(factory=StrategyRouter)
     carrier: CarrierSelector = attrs.field(factory=FirstEligibleCarrier)
+    split: SplitSettings = attrs.field(factory=SplitSettings)
 
 
 @attrs.frozen

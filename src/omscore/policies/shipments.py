@@ -15,7 +15,7 @@ from omscore.domain.identity import LocationId
 from omscore.domain.money import Money
 from omscore.domain.order import Order
 from omscore.domain.shipment import ShipmentLine
-from omscore.policies.routing import Allocation
+from omscore.policies.optimise.problem import Allocation
 
 
 @attrs.frozen
