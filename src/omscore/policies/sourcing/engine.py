@@ -21,6 +21,7 @@ Every step is recorded in a :class:`~omscore.policies.sourcing.trace.StrategyTra
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TypeGuard
 
 import attrs
 
@@ -37,6 +38,26 @@ from omscore.policies.sourcing.rules import PlanSource, Restriction, Rule
 from omscore.policies.sourcing.search import SearchContext, SearchRecord, SearchResult, fewest, greedy, shortfall
 from omscore.policies.sourcing.settings import RoutingStrategy, SourcingSettings
 from omscore.policies.sourcing.trace import FINAL_TIE_BREAK, PlanEntry, ProblemStep, RuleVerdict, StrategyTrace
+
+_KIND_CACHE: dict[tuple[type, type], bool] = {}
+
+
+def _has_kind(rule: object, kind: type) -> bool:
+    """``isinstance`` against a runtime-checkable protocol, cached per class (the check is slow and the answer
+    depends only on the class)."""
+    key = (type(rule), kind)
+    known = _KIND_CACHE.get(key)
+    if known is None:
+        known = _KIND_CACHE[key] = isinstance(rule, kind)
+    return known
+
+
+def _is_restriction(rule: object) -> TypeGuard[Restriction]:
+    return _has_kind(rule, Restriction)
+
+
+def _is_plan_source(rule: object) -> TypeGuard[PlanSource]:
+    return _has_kind(rule, PlanSource)
 
 
 @attrs.frozen
@@ -127,7 +148,7 @@ class _Engine:
         self._search(hard)
         current = hard
         for rule in self.rules:
-            if not isinstance(rule, Restriction) or rule.required:
+            if not _is_restriction(rule) or rule.required:
                 continue
             narrowed = rule.restrict(current, self.facts)
             if narrowed is None:
@@ -145,7 +166,7 @@ class _Engine:
     def _required_problem(self) -> SourcingProblem:
         problem = SourcingProblem.base(self.facts)
         for rule in self.rules:
-            if isinstance(rule, Restriction) and rule.required:
+            if _is_restriction(rule) and rule.required:
                 narrowed = rule.restrict(problem, self.facts)
                 if narrowed is None:
                     self.problems.append(ProblemStep(rule.name, "abstained", problem.label))
@@ -163,7 +184,7 @@ class _Engine:
             rank = {loc.id: loc.priority for loc in self.facts.candidates}
             results = [fewest(problem, self.context, rank), greedy(problem, self.context, rank, "first by priority")]
             for rule in self.rules:
-                if isinstance(rule, PlanSource):
+                if _is_plan_source(rule):
                     results.extend(rule.search(problem, self.facts, self.context))
             for result in results:
                 honoured |= self._take(result) and result.plan is not None and problem.admits(result.plan)
@@ -224,7 +245,7 @@ class _Engine:
         alive = list(plans)
         decided_by = ""
         for rule in self.rules:
-            if isinstance(rule, Restriction) and rule.required:
+            if _is_restriction(rule) and rule.required:
                 before = len(alive)
                 alive = self._require(rule, alive, labels, verdicts)
                 if len(alive) == 1 and before > 1:
@@ -236,7 +257,7 @@ class _Engine:
             else:
                 decided_by = "no location can ship the order now"
         for rule in self.rules:
-            if isinstance(rule, Restriction) and rule.required:
+            if _is_restriction(rule) and rule.required:
                 continue
             if len(alive) <= 1:
                 if alive:
