@@ -5,7 +5,8 @@
 Measures, in one process and one run:
 
 * ``orders_per_s``: three-line platform orders taken from intake through review, merge, routing with
-  reservation, shipments, carrier, release and shipment confirmation with tracking write-back;
+  reservation, split, carrier, promise, release and shipment confirmation with tracking write-back, with
+  omscore's default policies; ``baseline_orders_per_s`` the same with the simple baseline policies;
 * ``lines_per_s``: single-line reservations through the in-memory ``InventoryStore`` (one unit of work per
   1,000 reservations, the way a batch router calls it);
 * ``floor_lines_per_s``: the same reservations on a bare ``dict`` (check and decrement), the pure-Python floor.
@@ -26,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 
 from omscore.adapters.memory import MemoryDatabase, memory_unit_of_work_factory
 from omscore.adapters.system import ManualClock
+from omscore.app.context import Policies
 from omscore.bootstrap import in_memory
 from omscore.domain import (
     Address,
@@ -46,6 +48,8 @@ from omscore.domain import (
     SkuCode,
 )
 from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus
+from omscore.policies.carrier import FirstEligibleCarrier
+from omscore.policies.routing import PriorityRouter
 
 CHANNEL = Channel("tmall", "flagship")
 START = datetime(2026, 11, 11, tzinfo=UTC)
@@ -87,10 +91,17 @@ def _orders(count: int, seed: int) -> list[PlatformOrder]:
     return orders
 
 
-def pipeline_run(count: int, seed: int) -> dict[str, float]:
-    """Seconds spent per stage for ``count`` orders on a fresh in-memory system."""
+BASELINE = Policies(router=PriorityRouter(), carrier=FirstEligibleCarrier())
+
+
+def pipeline_run(count: int, seed: int, policies: Policies | None = None) -> dict[str, float]:
+    """Seconds spent per stage for ``count`` orders on a fresh in-memory system.
+
+    ``policies`` ``None`` runs omscore's defaults (strategy routing over exact plans, split after routing,
+    rule-based carriers, promises); :data:`BASELINE` runs the simple priority router and first eligible carrier.
+    """
     catalog, network = _world()
-    system = in_memory(clock=ManualClock(START))
+    system = in_memory(clock=ManualClock(START), policies=policies)
     stock = [((loc, SkuCode(f"SKU{i:04d}")), 10 * count, 0) for loc in LOCATIONS[:1] for i in range(SKU_COUNT)]
     system.oms.load_master_data(catalog, network, stock)
     orders = _orders(count, seed)
@@ -170,11 +181,15 @@ def main() -> None:
 
     stage_runs = [pipeline_run(orders, args.seed) for _ in range(repeats)]
     best = min(stage_runs, key=lambda t: t["total"])
+    baseline_runs = [pipeline_run(orders, args.seed, BASELINE) for _ in range(repeats)]
+    baseline = min(baseline_runs, key=lambda t: t["total"])
     inventory_s = _best(repeats, lambda: inventory_run(lines, args.seed))
     floor_s = _best(repeats, lambda: floor_run(lines, args.seed))
     result = {
         "orders": orders,
         "orders_per_s": round(orders / best["total"]),
+        "baseline_orders_per_s": round(orders / baseline["total"]),
+        "baseline_process_per_s": round(orders / baseline["process"]),
         "intake_per_s": round(orders / best["intake"]),
         "process_per_s": round(orders / best["process"]),
         "confirm_per_s": round(orders / best["confirm"]),
@@ -186,6 +201,9 @@ def main() -> None:
     print(f"  intake                                  {result['intake_per_s']:>10,} orders/s")
     print(f"  review + merge + routing + release      {result['process_per_s']:>10,} orders/s")
     print(f"  confirmation + tracking write-back      {result['confirm_per_s']:>10,} orders/s")
+    print("same, baseline policies (priority router, first eligible carrier):")
+    print(f"  end to end                              {result['baseline_orders_per_s']:>10,} orders/s")
+    print(f"  review + merge + routing + release      {result['baseline_process_per_s']:>10,} orders/s")
     print(f"inventory  {lines} single-line reservations:   {result['lines_per_s']:>10,} lines/s")
     print(f"floor      bare dict check-and-decrement:     {result['floor_lines_per_s']:>10,} lines/s")
     print(f"inventory / floor: {result['lines_vs_floor']:.1%} (target >= 30 %); orders/s target >= 10,000")
