@@ -4,33 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
-from pathlib import Path
 
 import pytest
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "carriers.md"
-_PIECES = re.compile(
-    r"^## (?P<heading>.+?)$|```python\n(?P<code>.*?)```(?:\s*prints\s*```text\n(?P<output>.*?)```)?", re.M | re.S
-)
+from doc_pages import DOCS, worked_examples
 
-
-def _examples() -> tuple[str, list[tuple[str, str, str | None]]]:
-    heading = "setup"
-    setup: str | None = None
-    examples: list[tuple[str, str, str | None]] = []
-    for piece in _PIECES.finditer(DOC.read_text(encoding="utf-8")):
-        if piece["heading"]:
-            heading = piece["heading"]
-        elif setup is None:
-            setup = piece["code"]
-        else:
-            examples.append((heading, piece["code"], piece["output"]))
-    assert setup is not None, "the page has no setup example"
-    return setup, examples
-
-
-SETUP, EXAMPLES = _examples()
+DOC = DOCS / "carriers.md"
+SETUP, EXAMPLES = worked_examples("carriers.md")
 
 
 def test_every_rule_has_a_worked_example() -> None:
