@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
-from omscore.adapters.memory import RecordingChannelGateway, RecordingFulfilmentGateway, StockPush, TrackingPush
-from omscore.domain.errors import InvalidInput, TransientError
-from omscore.domain.identity import CarrierId, Channel, ExternalOrderRef, ShipmentId
+from omscore.adapters.memory import (
+    RecordingChannelGateway,
+    RecordingFulfilmentGateway,
+    StockAdjustment,
+    StockPush,
+    TrackingPush,
+)
+from omscore.adapters.system import ManualClock
+from omscore.app.publishing import PublishingEngine, PublishMode, RateLimit, RateLimited, StockAdjusting
+from omscore.domain.catalog import Catalog, Listing, Sku
+from omscore.domain.errors import InvalidInput, InvalidQuantity, TransientError
+from omscore.domain.identity import CarrierId, Channel, ExternalOrderRef, LocationId, ShipmentId, SkuCode
+from omscore.domain.inventory import StockLevel
+from omscore.policies.sharing import SharingConfig
 from omscore.ports.channel import ChannelGateway, PulledOrders
 from omscore.ports.fulfilment import FulfilmentGateway, InterceptResult
 from omscore.testing.samples import sample_shipment
+
+T0 = datetime(2026, 11, 11, 12, 0, tzinfo=UTC)
 
 TMALL, JD = Channel("tmall", "flagship"), Channel("jd", "self-run")
 REF = ExternalOrderRef(TMALL, "E1")
@@ -83,6 +98,119 @@ def test_planned_failures_raise_transient_errors_and_are_not_recorded_as_pushes(
     assert channel.failed_calls == ["push_tracking", "push_stock", "pull_orders"]
     assert channel.published(TMALL) == {"item-1": 2}
     assert len(channel.tracking_pushes) == 1
+
+
+def test_adjustments_add_to_what_a_listing_shows_and_answer_with_the_quantities_after() -> None:
+    channel = RecordingChannelGateway()
+    adjusting: StockAdjusting = channel
+    channel.push_stock(TMALL, {"item-1": 5})
+
+    answer = adjusting.adjust_stock(TMALL, {"item-1": -2, "item-2": 3}, "k1")
+    emptied = adjusting.adjust_stock(TMALL, {"item-1": -9}, "k2")
+
+    assert answer == {"item-1": 3, "item-2": 3}
+    assert emptied == {"item-1": 0}
+    assert channel.published(TMALL) == {"item-1": 0, "item-2": 3}
+    assert channel.stock_adjustments == [
+        StockAdjustment(TMALL, {"item-1": -2, "item-2": 3}, "k1", {"item-1": 3, "item-2": 3}),
+        StockAdjustment(TMALL, {"item-1": -9}, "k2", {"item-1": 0}),
+    ]
+    assert channel.stock_pushes == [StockPush(TMALL, {"item-1": 5})]
+
+
+def test_an_adjustment_repeated_with_its_key_changes_nothing_and_gets_the_first_answer() -> None:
+    channel = RecordingChannelGateway()
+    channel.adjust_stock(TMALL, {"item-1": 4}, "k1")
+    channel.sell(TMALL, "item-1", 1)
+
+    again = channel.adjust_stock(TMALL, {"item-1": 4}, "k1")
+
+    assert again == {"item-1": 4}
+    assert channel.published(TMALL) == {"item-1": 3}
+    assert [a.repeated for a in channel.stock_adjustments] == [False, True]
+
+
+def test_sales_take_from_what_a_listing_shows_and_a_cancelled_sale_gives_it_back() -> None:
+    channel = RecordingChannelGateway()
+    channel.push_stock(TMALL, {"item-1": 3})
+
+    shorts = [channel.sell(TMALL, "item-1", 2), channel.sell(TMALL, "item-1", 3)]
+    shown_after_sales = channel.published(TMALL)
+    channel.restore(TMALL, "item-1", 3)
+    channel.adjust_stock(TMALL, {"item-1": 1}, "k1")
+
+    assert shorts == [0, 2]
+    assert channel.units_short == 2
+    assert shown_after_sales == {"item-1": 0}
+    assert channel.published(TMALL) == {"item-1": 2}
+
+
+def test_a_sale_or_a_restore_is_a_positive_number_of_units() -> None:
+    with pytest.raises(InvalidQuantity):
+        RecordingChannelGateway().sell(TMALL, "item-1", 0)
+    with pytest.raises(InvalidQuantity):
+        RecordingChannelGateway().restore(TMALL, "item-1", -1)
+
+
+def test_a_declared_rate_limit_is_answered_and_enforced() -> None:
+    clock = ManualClock(T0)
+    limit = RateLimit(listings_per_call=2, calls_per_minute=2)
+    channel = RecordingChannelGateway({TMALL: limit}, clock=clock)
+    limited: RateLimited = channel
+
+    channel.push_stock(TMALL, {"a": 1, "b": 1})
+    channel.adjust_stock(TMALL, {"a": 1}, "k1")
+    with pytest.raises(TransientError):
+        channel.push_stock(TMALL, {"c": 1})
+    with pytest.raises(InvalidInput) as too_many:
+        channel.push_stock(TMALL, {"a": 1, "b": 1, "c": 1})
+    clock.advance(timedelta(minutes=1))
+    channel.push_stock(TMALL, {"c": 1})
+
+    assert limited.stock_rate_limit(TMALL) == limit
+    assert limited.stock_rate_limit(JD).listings_per_call > 1_000_000
+    assert too_many.value.field == "listings"
+    assert channel.published(TMALL) == {"a": 2, "b": 1, "c": 1}
+    for _ in range(5):
+        channel.push_stock(JD, {"a": 1})
+
+
+def test_adjustments_can_be_made_to_fail() -> None:
+    channel = RecordingChannelGateway()
+    channel.fail_next(1, "adjust_stock")
+
+    with pytest.raises(TransientError):
+        channel.adjust_stock(TMALL, {"item-1": 1}, "k1")
+    channel.adjust_stock(TMALL, {"item-1": 1}, "k1")
+
+    assert channel.failed_calls == ["adjust_stock"]
+    assert channel.published(TMALL) == {"item-1": 1}
+
+
+class _Warehouse:
+    def __init__(self, on_hand: int) -> None:
+        self.on_hand = on_hand
+
+    def levels_of_sku(self, sku: SkuCode) -> list[StockLevel]:
+        return [StockLevel(LocationId("WH"), sku, self.on_hand)]
+
+
+def test_the_publishing_engine_publishes_through_it_by_adjustments_after_the_first_set() -> None:
+    channel, warehouse, tea = RecordingChannelGateway(), _Warehouse(10), SkuCode("TEA")
+    catalog = Catalog.build([Sku(tea)], listings=[Listing(TMALL, "T1", sku=tea), Listing(JD, "J1", sku=tea)])
+    engine = PublishingEngine(channel, warehouse, catalog, SharingConfig(), ManualClock(T0))
+
+    engine.flush()
+    channel.sell(TMALL, "T1", 2)  # omscore has not heard of these sales yet
+    warehouse.on_hand = 12
+    engine.stock_changed([tea])
+    engine.flush()
+
+    assert [state.mode for state in engine.listing_states()] == [PublishMode.ENTITLEMENT] * 2
+    assert channel.stock_pushes == [StockPush(JD, {"J1": 5}), StockPush(TMALL, {"T1": 5})]
+    assert [adjustment.deltas for adjustment in channel.stock_adjustments] == [{"J1": 1}, {"T1": 1}]
+    assert channel.published(TMALL) == {"T1": 4}  # the two unreported sales stay deducted
+    assert channel.published(JD) == {"J1": 6}
 
 
 def test_an_unknown_operation_cannot_be_made_to_fail() -> None:

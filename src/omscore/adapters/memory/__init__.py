@@ -14,7 +14,7 @@ Thread-safe and atomic, and the fake the unit tests use; it passes the same cont
 """
 
 from omscore.adapters.memory.catalog import MemoryCatalogRepository
-from omscore.adapters.memory.channel import RecordingChannelGateway, StockPush, TrackingPush
+from omscore.adapters.memory.channel import RecordingChannelGateway, StockAdjustment, StockPush, TrackingPush
 from omscore.adapters.memory.database import MemoryDatabase
 from omscore.adapters.memory.fulfilment import RecordingFulfilmentGateway
 from omscore.adapters.memory.inventory import MemoryInventoryStore
@@ -35,6 +35,7 @@ __all__ = [
     "MemoryUnitOfWork",
     "RecordingChannelGateway",
     "RecordingFulfilmentGateway",
+    "StockAdjustment",
     "StockPush",
     "TrackingPush",
     "memory_unit_of_work_factory",
