@@ -27,9 +27,12 @@ from omscore.boundary.config_document import (
     KeepKitsRule,
     MerchantConfigDocument,
     MinShipmentValueRule,
+    PoolConfig,
     PresaleRule,
     RuleConfig,
     SafetyStockRule,
+    ShareConfig,
+    SharingSection,
     ShipCompleteRule,
     ShopExceptionRule,
     SkuLocationRule,
@@ -45,6 +48,7 @@ from omscore.domain.inventory import StockLevel
 from omscore.domain.network import Carrier, Location, LocationKind, Network
 from omscore.policies.optimise import ParcelLimits
 from omscore.policies.settings import MergeSettings, PipelineSettings, ReviewSettings, RoutingSettings
+from omscore.policies.sharing import PoolSettings, ShareSettings, SharingConfig, SharingMethod, StockLock
 from omscore.policies.sourcing import (
     BUILT_IN_RULES,
     DEFAULT_RULES,
@@ -87,6 +91,8 @@ class MerchantConfig:
         settings: the pipeline rules with the shops' overrides.
         sourcing: the routing strategies (merchant-wide and per shop) and the region points.
         split: the split rules (merchant-wide and per shop).
+        sharing: the stock-sharing settings (defaults, shops, listings, listing SKUs, pools).
+        stock_locks: the stock locks (live streams, promotions), in file order.
     """
 
     catalog: Catalog
@@ -97,6 +103,8 @@ class MerchantConfig:
     settings: PipelineSettings
     sourcing: SourcingSettings = attrs.field(factory=SourcingSettings)
     split: SplitSettings = attrs.field(factory=SplitSettings)
+    sharing: SharingConfig = attrs.field(factory=SharingConfig)
+    stock_locks: tuple[StockLock, ...] = ()
 
 
 def load_config(path: str | os.PathLike[str]) -> MerchantConfig:
@@ -237,6 +245,14 @@ def _cross_check(doc: MerchantConfigDocument) -> list[FieldProblem]:
         key2 = (entry.location, entry.sku)
         first_seen(stocked, key2, f"stock.{i}", f"{entry.location}/{entry.sku}", "stock entry for the location/SKU")
     known = _Known(shops, skus, locations)
+    kit_skus = {kit.code: frozenset(c.sku for c in kit.components) for kit in doc.kits}
+    sold = {
+        (x.platform, x.shop, x.listing_id): frozenset({x.sku})
+        if x.sku is not None
+        else kit_skus.get(x.kit or "", frozenset())
+        for x in doc.listings
+    }
+    problems.extend(_check_sharing(doc.sharing, known, sold))
     problems.extend(_check_strategy("rules.routing.strategy", doc.rules.routing.strategy, known))
     problems.extend(_check_split("rules.split", doc.rules.split))
     for i, shop in enumerate(doc.shops):
@@ -331,6 +347,113 @@ def _check_rule(at: str, rule: RuleConfig, known: _Known) -> list[FieldProblem]:
     return problems
 
 
+_ListingKey = tuple[str, str, str]
+
+
+def _check_sharing(
+    section: SharingSection, known: _Known, sold: Mapping[_ListingKey, frozenset[str]]
+) -> list[FieldProblem]:
+    """Every shop, listing and SKU the sharing section names is declared (a listing SKU sold by its listing),
+    each entry once; locks end after they start; no listing inherits a ``floor_show`` without a ``floor``."""
+    problems: list[FieldProblem] = []
+
+    def problem(field: str, value: Any, reason: str, code: str) -> None:
+        problems.append(FieldProblem(field, value, reason, code))
+
+    def once(seen: set[Any], key: Any, field: str, value: Any, what: str) -> None:
+        if key in seen:
+            problem(field, value, f"duplicate {what}", "duplicate")
+        seen.add(key)
+
+    def shop(at: str, platform: str, code: str) -> bool:
+        if (platform, code) not in known.shops:
+            problem(f"{at}.shop", f"{platform}:{code}", "shop not declared", "unknown_reference")
+            return False
+        return True
+
+    def listing(at: str, key: _ListingKey) -> bool:
+        if shop(at, key[0], key[1]) and key not in sold:
+            problem(f"{at}.listing_id", key[2], "listing not declared in listings", "unknown_reference")
+            return False
+        return key in sold
+
+    def sku(at: str, code: str) -> None:
+        if code not in known.skus:
+            problem(f"{at}.sku", code, "unknown SKU", "unknown_reference")
+
+    seen: set[Any] = set()
+    for i, for_shop in enumerate(section.shops):
+        at, pair = f"sharing.shops.{i}", (for_shop.platform, for_shop.shop)
+        if shop(at, *pair):
+            once(seen, pair, f"{at}.shop", f"{pair[0]}:{pair[1]}", "shop")
+    seen = set()
+    for i, for_listing in enumerate(section.listings):
+        at, key = f"sharing.listings.{i}", (for_listing.platform, for_listing.shop, for_listing.listing_id)
+        if listing(at, key):
+            once(seen, key, f"{at}.listing_id", key[2], "listing")
+    seen = set()
+    for i, for_sku in enumerate(section.listing_skus):
+        at, key = f"sharing.listing_skus.{i}", (for_sku.platform, for_sku.shop, for_sku.listing_id)
+        if listing(at, key):
+            if for_sku.sku not in sold[key]:
+                problem(f"{at}.sku", for_sku.sku, "the listing does not sell this SKU", "not_sold")
+            else:
+                once(seen, (*key, for_sku.sku), at, f"{key[2]}/{for_sku.sku}", "listing SKU")
+    seen = set()
+    for i, pool in enumerate(section.skus):
+        sku(f"sharing.skus.{i}", pool.sku)
+        once(seen, pool.sku, f"sharing.skus.{i}.sku", pool.sku, "SKU")
+    seen = set()
+    for i, lock in enumerate(section.locks):
+        at = f"sharing.locks.{i}"
+        once(seen, lock.key, f"{at}.key", lock.key, "lock key")
+        sku(at, lock.sku)
+        if shop(at, lock.platform, lock.shop) and lock.listing_id is not None:
+            key = (lock.platform, lock.shop, lock.listing_id)
+            if key not in sold:
+                problem(f"{at}.listing_id", lock.listing_id, "listing not declared in listings", "unknown_reference")
+            elif lock.sku not in sold[key]:
+                problem(f"{at}.listing_id", lock.listing_id, "the listing does not sell the SKU", "not_sold")
+        if lock.starts is not None and lock.until <= lock.starts:
+            problem(f"{at}.until", lock.until.isoformat(), "a lock must end after it starts", "until_before_starts")
+    problems.extend(_check_floors(section, sold))
+    return problems
+
+
+def _check_floors(section: SharingSection, sold: Mapping[_ListingKey, frozenset[str]]) -> list[FieldProblem]:
+    """A listing SKU whose settings, after inheritance, give ``floor_show`` but no ``floor``: reported once at
+    the entry that gives the ``floor_show``."""
+    shops = {(e.platform, e.shop): (f"sharing.shops.{i}", e) for i, e in enumerate(section.shops)}
+    listings = {
+        (e.platform, e.shop, e.listing_id): (f"sharing.listings.{i}", e) for i, e in enumerate(section.listings)
+    }
+    listing_skus = {
+        (e.platform, e.shop, e.listing_id, e.sku): (f"sharing.listing_skus.{i}", e)
+        for i, e in enumerate(section.listing_skus)
+    }
+    found: dict[str, FieldProblem] = {}
+    for key, skus in sold.items():
+        for code in sorted(skus):
+            layers: list[tuple[str, ShareConfig] | None] = [
+                listing_skus.get((*key, code)),
+                listings.get(key),
+                shops.get(key[:2]),
+                ("sharing.defaults", section.defaults),
+            ]
+            present = [layer for layer in layers if layer is not None]
+            floor = next((e.floor for _, e in present if e.floor is not None), None)
+            show = next(((at, e.floor_show) for at, e in present if e.floor_show is not None), None)
+            if floor is None and show is not None and show[1]:
+                field = f"{show[0]}.floor_show"
+                found.setdefault(
+                    field,
+                    FieldProblem(
+                        field, show[1], f"{key[0]}:{key[1]}/{key[2]} has no floor", "floor_show_without_floor"
+                    ),
+                )
+    return [found[field] for field in sorted(found)]
+
+
 def _check_split(path: str, split: SplitConfig) -> list[FieldProblem]:
     return [
         FieldProblem(f"{path}.incompatible_tags.{j}", pair, "name two different tags", "same_tag")
@@ -419,6 +542,19 @@ def _to_domain(doc: MerchantConfigDocument) -> MerchantConfig:
         settings=_settings(doc, channels),
         sourcing=_sourcing(doc, channels),
         split=_split(doc, channels),
+        sharing=_sharing(doc.sharing),
+        stock_locks=tuple(
+            StockLock(
+                key=lock.key,
+                channel=Channel(lock.platform, lock.shop),
+                sku=SkuCode(lock.sku),
+                quantity=lock.quantity,
+                until=lock.until,
+                starts=lock.starts,
+                listing_id=lock.listing_id,
+            )
+            for lock in doc.sharing.locks
+        ),
     )
 
 
@@ -544,4 +680,31 @@ def _split_rules(config: SplitConfig) -> SplitRules:
             incompatible=_converted(config.incompatible_tags),
             alone=_converted(config.alone_tags),
         ),
+    )
+
+
+def _sharing(section: SharingSection) -> SharingConfig:
+    return SharingConfig(
+        defaults=_share_settings(section.defaults),
+        shops={Channel(e.platform, e.shop): _share_settings(e) for e in section.shops},
+        listings={(Channel(e.platform, e.shop), e.listing_id): _share_settings(e) for e in section.listings},
+        listing_skus={
+            (Channel(e.platform, e.shop), e.listing_id, SkuCode(e.sku)): _share_settings(e)
+            for e in section.listing_skus
+        },
+        pool=_pool_settings(section.pool),
+        sku_pools={SkuCode(e.sku): _pool_settings(e) for e in section.skus},
+    )
+
+
+def _share_settings(entry: ShareConfig) -> ShareSettings:
+    return ShareSettings(**{name: getattr(entry, name) for name in attrs.fields_dict(ShareSettings)})
+
+
+def _pool_settings(entry: PoolConfig) -> PoolSettings:
+    return PoolSettings(
+        method=None if entry.method is None else SharingMethod(entry.method),
+        buffer=entry.buffer,
+        presale_stock=entry.presale_stock,
+        pace_lags=entry.pace_lags,
     )

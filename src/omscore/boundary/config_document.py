@@ -16,6 +16,7 @@ from omscore.boundary._fields import (
     Code,
     ExternalId,
     GeoPayload,
+    IsoDatetime,
     Minor,
     Name,
     Region,
@@ -24,6 +25,7 @@ from omscore.boundary._fields import (
 from omscore.domain.catalog import Kit, Sku
 from omscore.domain.network import Carrier, Location
 from omscore.policies.settings import MergeSettings, ReviewSettings, RoutingSettings
+from omscore.policies.sharing import PoolRule, ShareRule
 from omscore.policies.sourcing import (
     Cost,
     DailyCapacity,
@@ -462,6 +464,147 @@ class RulesConfig(BaseModel):
     split: SplitConfig = Field(default_factory=SplitConfig)
 
 
+# --- stock sharing -------------------------------------------------------------------------------------------
+
+_Units = Annotated[int, Field(ge=0, le=10**12)]
+SharingMethodName = Literal["shared", "webster", "hamilton", "quota"]
+"""The values of :class:`~omscore.policies.sharing.SharingMethod` (a test keeps them equal)."""
+
+
+def _inherited(description: str, default: object) -> Any:
+    return Field(default=None, description=f"{description} Null: inherited (finally {default}).")
+
+
+class ShareConfig(BaseModel):
+    """库存分配: what a listing may publish. Every field is optional; an unset field is inherited from the next
+    level up (listing SKU > listing > shop > defaults)."""
+
+    model_config = STRICT
+
+    weight: _Units | None = _inherited("Ratio weight in the shared pool (0: no share).", _default(ShareRule, "weight"))
+    exclusive: _Units | None = _inherited("Units set aside for this listing alone (exclusive pool).", 0)
+    fixed: _Units | None = _inherited("Publish exactly this many, as far as the pool reaches; no share.", "none")
+    critical_level: _Units | None = _inherited(
+        "Take part in the shared pool only above this many units (priority channels).", 0
+    )
+    cap: _Units | None = _inherited("Never publish more than this.", "no cap")
+    floor: _Units | None = _inherited("When the share is below this, publish floor_show instead.", "no floor")
+    floor_show: _Units | None = _inherited("What a share below floor publishes (needs floor).", 0)
+    zero_out_at: _Units | None = _inherited("Publish nothing while the SKU's pool is at or below this.", "never")
+    presale_cap: _Units | None = _inherited("Most presale virtual units published on top of the share.", 0)
+    velocity: float | None = Field(
+        default=None,
+        ge=0,
+        le=10**9,
+        allow_inf_nan=False,
+        description="Units per hour the listing sells: paces share-all and sizes the guard against sales in "
+        "flight. Null: inherited (finally unknown).",
+    )
+    lag_minutes: float | None = Field(
+        default=None,
+        ge=0,
+        le=7 * 24 * 60,
+        allow_inf_nan=False,
+        description=f"How late omscore learns of the shop's sales. Null: inherited (finally "
+        f"{_default(ShareRule, 'lag_minutes')}).",
+    )
+    enabled: bool | None = _inherited("Publish to the listing at all.", "true")
+
+
+class ShopShareConfig(ShareConfig):
+    """The sharing settings of one shop."""
+
+    platform: Code = Field(description="Platform of a shop declared in shops.")
+    shop: Code = Field(description="Shop declared in shops.")
+
+
+class ListingShareConfig(ShareConfig):
+    """The sharing settings of one listing."""
+
+    platform: Code = Field(description="Platform of a shop declared in shops.")
+    shop: Code = Field(description="Shop declared in shops.")
+    listing_id: ExternalId = Field(description="A listing of the shop declared in listings.")
+
+
+class ListingSkuShareConfig(ShareConfig):
+    """The sharing settings of one SKU of a listing (a kit listing has one per component)."""
+
+    platform: Code = Field(description="Platform of a shop declared in shops.")
+    shop: Code = Field(description="Shop declared in shops.")
+    listing_id: ExternalId = Field(description="A listing of the shop declared in listings.")
+    sku: Code = Field(description="A SKU the listing sells (its SKU, or a component of its kit).")
+
+
+class PoolConfig(BaseModel):
+    """How a SKU's pool is split. Every field is optional; an unset field is inherited (SKU > merchant-wide)."""
+
+    model_config = STRICT
+
+    method: SharingMethodName | None = _inherited(
+        "shared (one pool, paced by velocity), webster, hamilton or quota (ratios by weight).",
+        _default(PoolRule, "method").value,
+    )
+    buffer: _Units | None = _inherited("Units never published.", _default(PoolRule, "buffer"))
+    presale_stock: _Units | None = _inherited(
+        "Virtual units presale listings may sell on top of the pool.", _default(PoolRule, "presale_stock")
+    )
+    pace_lags: float | None = Field(
+        default=None,
+        ge=0,
+        le=1_000,
+        allow_inf_nan=False,
+        description=f"The pacing window of shared, in sync lags. Null: inherited (finally "
+        f"{_default(PoolRule, 'pace_lags')}).",
+    )
+
+
+class SkuPoolConfig(PoolConfig):
+    """The pool settings of one SKU."""
+
+    sku: Code = Field(description="A SKU code declared in skus.")
+
+
+class StockLockConfig(BaseModel):
+    """库存锁定: units of a SKU set aside for one shop until an expiry (a live stream, a promotion)."""
+
+    model_config = STRICT
+
+    key: ExternalId = Field(description="Names the lock; locks are served in key order.")
+    platform: Code = Field(description="Platform of a shop declared in shops.")
+    shop: Code = Field(description="Shop declared in shops.")
+    sku: Code = Field(description="A SKU code declared in skus.")
+    quantity: int = Field(ge=1, le=10**12, description="Units set aside.")
+    starts: IsoDatetime | None = Field(default=None, description="From when (ISO 8601 with offset); null: now.")
+    until: IsoDatetime = Field(description="Until when (ISO 8601 with offset); then the units are shared again.")
+    listing_id: ExternalId | None = Field(
+        default=None, description="The listing that shows the units; null: the shop's first listing of the SKU."
+    )
+
+
+class SharingSection(BaseModel):
+    """库存分配 / 库存同步: how much each listing may publish, and the locks set aside for shops."""
+
+    model_config = STRICT
+
+    defaults: ShareConfig = Field(default_factory=ShareConfig, description="Merchant-wide listing settings.")
+    pool: PoolConfig = Field(default_factory=PoolConfig, description="Merchant-wide pool settings.")
+    shops: list[ShopShareConfig] = Field(
+        default_factory=list, max_length=MAX_NETWORK_ENTRIES, description="Per-shop settings."
+    )
+    listings: list[ListingShareConfig] = Field(
+        default_factory=list, max_length=MAX_CATALOG_ENTRIES, description="Per-listing settings."
+    )
+    listing_skus: list[ListingSkuShareConfig] = Field(
+        default_factory=list, max_length=MAX_CATALOG_ENTRIES, description="Per listing SKU settings."
+    )
+    skus: list[SkuPoolConfig] = Field(
+        default_factory=list, max_length=MAX_CATALOG_ENTRIES, description="Per-SKU pool settings."
+    )
+    locks: list[StockLockConfig] = Field(
+        default_factory=list, max_length=MAX_RULE_ENTRIES, description="Stock locks with expiry."
+    )
+
+
 # --- sections ------------------------------------------------------------------------------------------------
 
 
@@ -625,3 +768,4 @@ class MerchantConfigDocument(BaseModel):
     carriers: list[CarrierConfig] = Field(default_factory=list, max_length=MAX_NETWORK_ENTRIES)
     stock: list[StockConfig] = Field(default_factory=list, max_length=MAX_CATALOG_ENTRIES)
     rules: RulesConfig = Field(default_factory=RulesConfig)
+    sharing: SharingSection = Field(default_factory=SharingSection)
