@@ -106,6 +106,12 @@ def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
         for shipment in shipments
         for line in shipment.lines
     ]
+    stale = uow.inventory.reservation(order.id)
+    if stale is not None:
+        # An order waiting for routing holds nothing; lines left under its key would make the reserve below a
+        # no-op "repeat" that names old shipments. Give them back first, and say so.
+        uow.inventory.release(order.id)
+        order.record_decision("routing", f"released {stale.units} unit(s) left under the order's key", ())
     outcome = uow.inventory.reserve(order.id, lines)
     if not outcome.ok:
         short = ", ".join(f"{s.sku}@{s.location} {s.requested}>{s.available}" for s in outcome.shortages)

@@ -129,6 +129,14 @@ def audit(
                     shipped[key] = shipped.get(key, 0) + line.quantity
 
     leaked, mismatch = 0, 0
+    open_parts: dict[tuple[str, str, StockKey], int] = {}
+    for order_id, order_shipments in shipments.items():
+        for shipment in order_shipments:
+            if shipment.is_open:
+                for line in shipment.lines:
+                    opened: tuple[str, str, StockKey] = (order_id, shipment.id, (shipment.location, line.sku))
+                    open_parts[opened] = open_parts.get(opened, 0) + line.quantity
+    held_parts: dict[tuple[str, str, StockKey], int] = {}
     reserved_by_key: dict[StockKey, int] = {}
     for reservation_key in uow.inventory.reservation_keys():
         reservation = uow.inventory.reservation(reservation_key)
@@ -138,11 +146,18 @@ def audit(
         for held in reservation.lines:
             stock_key = (held.location, held.sku)
             reserved_by_key[stock_key] = reserved_by_key.get(stock_key, 0) + held.quantity
+            holding: tuple[str, str, StockKey] = (reservation_key, held.ref, stock_key)
+            held_parts[holding] = held_parts.get(holding, 0) + held.quantity
         if owner is None or owner.status not in RESERVING:
             leaked += reservation.units
             state = owner.status if owner else "no order"
             _note(problems, f"leak: {reservation.units} unit(s) reserved for {reservation_key} ({state})")
 
+    for part in sorted(set(open_parts) | set(held_parts)):
+        difference = abs(open_parts.get(part, 0) - held_parts.get(part, 0))
+        if difference:
+            mismatch += difference
+            _note(problems, f"order {part[0]} shipment {part[1]} at {part[2]}: reservation differs by {difference}")
     oversold, negative = 0, 0
     seen: set[StockKey] = set()
     for level in uow.inventory.all_levels():

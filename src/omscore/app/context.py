@@ -50,4 +50,4 @@ class Context:
     settings: PipelineSettings = attrs.field(factory=PipelineSettings)
     policies: Policies = attrs.field(factory=Policies)
     usage: CarrierUsage = attrs.field(default=attrs.Factory(lambda self: CarrierUsage(self.clock), takes_self=True))
-    max_attempts: int = 5
+    max_attempts: int = 10
