@@ -1,4 +1,5 @@
-"""The ``omscore`` command: the demo day, a merchant's own orders file, and a look at what is stored.
+"""The ``omscore`` command: the demo day, a merchant's own orders file, and a look at what is stored and what
+each shop may show of it.
 
 A composition root: it opens the storage named by ``--db`` (SQLite file, ``:memory:``, or a PostgreSQL URL),
 hands it to :mod:`omscore.demo`, and renders the summary with rich (tables for people, ``--json`` for machines).
@@ -13,21 +14,29 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from omscore.adapters.memory import RecordingChannelGateway, RecordingFulfilmentGateway
-from omscore.adapters.system import SequentialIds, SystemClock
+from omscore.adapters.system import ManualClock, SequentialIds, SystemClock
 from omscore.app.pipeline import OrderManagement
+from omscore.app.publishing import StockReport
 from omscore.bootstrap import bootstrap
-from omscore.boundary.config import load_config
+from omscore.boundary.config import load_config, parse_config
 from omscore.boundary.errors import InvalidDocument
 from omscore.demo import Store, Summary, generate_day, run_demo, run_orders
+from omscore.demo.merchant import merchant_document
+from omscore.demo.publishing import PublishingFigures, stock_engine
+from omscore.domain.catalog import Catalog
 from omscore.domain.errors import InvalidInput, OmsError
-from omscore.domain.identity import Channel, ExternalOrderRef, OrderId
+from omscore.domain.identity import Channel, ExternalOrderRef, LocationId, OrderId, SkuCode
+from omscore.domain.inventory import StockLevel
 from omscore.domain.order import Order, OrderStatus
 from omscore.domain.shipment import Shipment
+from omscore.policies.sharing import SharingConfig, StockLock
+from omscore.ports.clock import Clock
 
 try:
     import typer
@@ -353,6 +362,75 @@ def explain_command(
                 )
 
 
+def stock_command(
+    sku: Annotated[str, typer.Argument(metavar="SKU", help="A SKU code of the stored catalog.")],
+    db: Annotated[str, typer.Option(help=_DB_HELP)] = DEMO_DB,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="Share by this configuration file's sharing section (.json or .toml)."),
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option(help="Decide as of this moment, ISO 8601 with an offset (default: now).")
+    ] = None,
+) -> None:
+    """Show how a SKU's stock is shared among the shops: the pool per location, each listing's share and why.
+
+    The pool is the stock each location counts, less the orders taken in but not yet reserved. The sharing
+    settings are those of `--config`; without it, a database the demo filled is shared by the demo merchant's
+    settings, any other by the library defaults.
+    """
+    with _reported(), open_store(db, must_exist=True) as store:
+        oms = _reader(store)
+        with store.uow() as uow:
+            catalog = uow.catalog.load()
+        sharing, locks, source = _sharing_for(catalog, config)
+        if not catalog.skus and config is not None:
+            catalog = load_config(config).catalog
+        code = SkuCode(sku)
+        if code not in catalog.skus:
+            raise InvalidInput("SKU", sku, "no such SKU in the catalog")
+        if not any(part == code for parts in _listing_skus(catalog).values() for part, _ in parts):
+            raise InvalidInput("SKU", sku, "no listing sells it, so no shop shows it")
+        clock: Clock = SystemClock() if at is None else ManualClock(_moment(at))
+        engine = stock_engine(oms, store, catalog, sharing, locks, clock)
+        with store.uow() as uow:
+            levels = {level.location: level for level in uow.inventory.levels_of_sku(code)}
+        moment = clock.now() if at is None else _moment(at)
+        _render_stock(Console(highlight=False), engine.report(code), catalog, levels, source, moment)
+
+
+def _sharing_for(catalog: Catalog, config: Path | None) -> tuple[SharingConfig, tuple[StockLock, ...], str]:
+    """The sharing settings to use, and where they come from."""
+    if config is not None:
+        merchant = load_config(config)
+        return merchant.sharing, merchant.stock_locks, f"the sharing section of {config}"
+    demo = parse_config(merchant_document(()))
+    if catalog == demo.catalog:
+        return demo.sharing, demo.stock_locks, "the demo merchant's sharing settings"
+    return SharingConfig(), (), "the library defaults (pass --config for the merchant's sharing section)"
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("--at", text, "not an ISO 8601 date-time") from None
+    if moment.tzinfo is None:
+        raise InvalidInput("--at", text, "give a UTC offset, e.g. 2026-11-11T21:00+08:00")
+    return moment
+
+
+def _listing_skus(catalog: Catalog) -> dict[tuple[Channel, str], tuple[tuple[SkuCode, int], ...]]:
+    """What each listing sells: (SKU, units per listing unit) pairs."""
+    sells: dict[tuple[Channel, str], tuple[tuple[SkuCode, int], ...]] = {}
+    for key, listing in catalog.listings.items():
+        if listing.sku is not None:
+            sells[key] = ((listing.sku, 1),)
+        elif listing.kit is not None and (kit := catalog.kits.get(listing.kit)) is not None:
+            sells[key] = tuple((c.sku, c.quantity) for c in kit.components)
+    return sells
+
+
 def _explained(order: Order, shipments: list[Shipment]) -> dict[str, Any]:
     return {
         "order_id": order.id,
@@ -505,6 +583,8 @@ def _render(out: Console, s: Summary, *, simulated: bool = True) -> None:
         else "the database was not empty: this run's stock ledger is partial and not checked"
     )
     out.print(f"[dim]{ledger}[/]")
+    if s.publishing is not None:
+        _render_publishing(out, s.publishing)
     checks = Table(title="Invariant checks (re-derived from storage)", title_justify="left")
     checks.add_column("check")
     checks.add_column("value", justify="right")
@@ -518,11 +598,98 @@ def _render(out: Console, s: Summary, *, simulated: bool = True) -> None:
         ("leaked reservations (units)", s.leaked_units),
         ("reservations ≠ open shipments (units)", s.reservation_mismatch_units),
         ("stock keys below zero", s.negative_available),
+        *((("shops showing more than the pool (SKU × flush)", s.publishing.over_pool),) if s.publishing else ()),
     ):
         checks.add_row(label, f"{value:,}", "[green]ok[/]" if value == 0 else "[bold red]FAIL[/]")
     out.print(checks)
     for problem in s.audit_problems:
         out.print(f"[red]  {escape(problem)}[/]")
+
+
+def _render_stock(
+    out: Console,
+    report: StockReport,
+    catalog: Catalog,
+    levels: Mapping[LocationId, StockLevel],
+    source: str,
+    now: datetime,
+) -> None:
+    """``omscore stock``: the pool per location, then each group's shares with their reasons."""
+    name = catalog.skus[report.sku].name
+    out.print(f"[bold]SKU {escape(report.sku)}[/]{f' — {escape(name)}' if name else ''}")
+    out.print(f"[dim]shared by {escape(source)}, as of {now.isoformat(timespec='minutes')}[/]")
+    pool = Table(title="Pool", title_justify="left", box=SIMPLE_HEAD, pad_edge=False)
+    for column in ("location", "counts", "on hand", "reserved", "safety", "in pool"):
+        pool.add_column(column, justify="left" if column in {"location", "counts"} else "right", no_wrap=True)
+    for location, basis, units in report.locations:
+        level = levels.get(location)
+        figures = (level.on_hand, level.reserved, level.safety) if level is not None else (0, 0, 0)
+        pool.add_row(escape(location), basis, *(f"{n:,}" for n in figures), f"{units:,}")
+    if report.open_units:
+        pool.add_row("orders not yet reserved", "", "", "", "", f"-{report.open_units:,}")
+    out.print(pool)
+    states = {(state.channel, state.listing_id): state for state in report.listings}
+    sells = _listing_skus(catalog)
+    for decision in report.decisions:
+        published = sum(decision.quantities)
+        title = (
+            f"Shares — {decision.method.value}, pool {decision.pool:,}: {published:,} published over "
+            f"{len(decision.lines)} listings, {decision.unassigned:,} not published"
+        )
+        table = Table(title=title, title_justify="left", box=SIMPLE_HEAD, pad_edge=False)
+        table.add_column("shop", no_wrap=True)
+        table.add_column("listing", no_wrap=True)
+        table.add_column("sells", overflow="fold")
+        table.add_column("share", justify="right", no_wrap=True)
+        table.add_column("shows", justify="right", no_wrap=True)
+        for line in decision.lines:
+            key = (line.channel, line.listing_id)
+            listing = catalog.listings.get(key)
+            what = "the SKU"
+            if listing is not None and listing.kit is not None:
+                what = f"kit {listing.kit} ({dict(sells.get(key, ())).get(report.sku, 1)} per kit)"
+            state = states.get(key)
+            table.add_row(
+                escape(str(line.channel)),
+                escape(line.listing_id),
+                escape(what),
+                f"{line.quantity:,}",
+                f"{state.desired:,}" if state is not None else "—",
+            )
+        out.print(table)
+        why = Table.grid(padding=(0, 1))
+        why.add_column(no_wrap=True)
+        why.add_column(overflow="fold")
+        for note in decision.notes:
+            why.add_row("", escape(note))
+        for line in decision.lines:
+            why.add_row(f"{escape(str(line.channel))}/{escape(line.listing_id)}", escape("; ".join(line.reasons)))
+        out.print("[bold]Why[/]")
+        out.print(why)
+    out.print(
+        "[dim]share: units of the SKU the listing gets; shows: what the listing may show (a kit is limited by "
+        "its scarcest component).[/]"
+    )
+
+
+def _render_publishing(out: Console, p: PublishingFigures) -> None:
+    """Stock publishing: what each shop shows at the end, and what the engine did."""
+    shops = Table(title="Stock published, at the end", title_justify="left")
+    for column in ("shop", "listings", "at zero", "units shown"):
+        shops.add_column(column, justify="left" if column == "shop" else "right")
+    for shop, listings in p.published.items():
+        shown = listings.values()
+        shops.add_row(escape(shop), f"{len(listings):,}", f"{sum(1 for q in shown if q == 0):,}", f"{sum(shown):,}")
+    figures = _figures(
+        "Stock publishing",
+        [
+            ("listings pushed / calls", f"{p.pushes:,} / {p.push_calls:,}"),
+            ("flushes, each checked against the pool", p.flushes),
+            ("units ordered for stock not there", p.oversold_units),
+            ("units sold beyond what a shop showed", p.sold_beyond_shown),
+        ],
+    )
+    _side_by_side(out, [shops, figures])
 
 
 def _render_order(out: Console, order: Order, shipments: list[Shipment]) -> None:
@@ -617,7 +784,10 @@ def build_app() -> typer.Typer:
     app = typer.Typer(
         name="omscore",
         help="omscore, the embeddable order-management core, on the command line.",
-        epilog="Examples: omscore demo --orders 500 --seed 3 · omscore orders --status held · omscore order O00000042",
+        epilog=(
+            "Examples: omscore demo --orders 500 --seed 3 · omscore orders --status held · "
+            "omscore order O00000042 · omscore stock TEA-LJ-250"
+        ),
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
@@ -628,6 +798,7 @@ def build_app() -> typer.Typer:
     app.command("orders")(orders_command)
     app.command("order")(order_command)
     app.command("explain")(explain_command)
+    app.command("stock")(stock_command)
     return app
 
 

@@ -48,6 +48,25 @@ def test_a_demo_day_keeps_every_invariant(day: tuple[str, dict[str, Any]]) -> No
     assert summary["stock_ledger_checked"] is True
 
 
+def test_the_demo_publishes_stock_to_every_shop_and_never_beyond_the_pool(day: tuple[str, dict[str, Any]]) -> None:
+    _, summary = day
+
+    assert set(summary["published"]) == {
+        "douyin:live",
+        "jd:self-run",
+        "shopify:global",
+        "tmall:flagship",
+        "tmall:outlet",
+    }
+    assert all(listings for listings in summary["published"].values())
+    assert all(quantity >= 0 for listings in summary["published"].values() for quantity in listings.values())
+    assert summary["stock_pushes"] > 0
+    assert 0 < summary["stock_push_calls"] <= summary["stock_pushes"]
+    assert summary["stock_flushes"] > summary["waves"]
+    assert summary["published_over_pool"] == 0
+    assert summary["publishing_oversold_units"] <= summary["units_sold_beyond_shown"]
+
+
 def test_the_same_seed_prints_the_same_json(day: tuple[str, dict[str, Any]]) -> None:
     first, _ = day
 
@@ -107,7 +126,17 @@ def test_people_get_tables_the_invariant_checks_and_the_speed() -> None:
     result = runner.invoke(build_app(), ["demo", "--orders", "60", "--seed", "2", "--db", ":memory:"])
 
     assert result.exit_code == 0, result.output
-    for heading in ("Orders", "Holds", "Shipments per carrier", "Stock at the end", "Invariant checks", "orders/s"):
+    for heading in (
+        "Orders",
+        "Holds",
+        "Shipments per carrier",
+        "Stock at the end",
+        "Stock published, at the end",
+        "Stock publishing",
+        "Invariant checks",
+        "shops showing more than the pool",
+        "orders/s",
+    ):
         assert heading in result.stdout
 
 
@@ -127,6 +156,9 @@ def test_a_second_run_on_the_same_database_ingests_nothing_new(tmp_path: Path) -
     assert second["deliveries"] == first["deliveries"]
     assert {key: second[key] for key in INVARIANTS} == dict.fromkeys(INVARIANTS, 0)
     assert second["orders_by_status"] == first["orders_by_status"]
+    assert second["published_over_pool"] == first["published_over_pool"] == 0
+    assert second["stock_pushes"] > 0
+    assert second["publishing_oversold_units"] == second["units_sold_beyond_shown"] == 0
 
 
 def test_a_database_of_another_merchant_is_refused(tmp_path: Path) -> None:

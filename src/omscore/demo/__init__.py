@@ -3,7 +3,8 @@
 :func:`generate_day` makes a reproducible Double 11 of a multi-channel merchant from a seed;
 :func:`run_demo` feeds it through the pipeline with simulated customer service, warehouses and carriers;
 :func:`run_orders` takes a merchant's own configuration and orders file through it. Both end with a
-:class:`Summary` that includes the audit of the whole store.
+:class:`Summary` that includes the audit of the whole store; the demo's also says what stock publishing did
+(:class:`PublishingFigures`, from its :class:`Publisher`).
 
 >>> from omscore.adapters.memory import MemoryDatabase, memory_unit_of_work_factory
 >>> store = Store("memory", memory_unit_of_work_factory(MemoryDatabase()))
@@ -14,6 +15,7 @@
 
 from omscore.demo.batch import run_orders
 from omscore.demo.day import Day, Receipt, Wave, generate_day
+from omscore.demo.publishing import Publisher, PublishingFigures
 from omscore.demo.runner import run_demo
 from omscore.demo.store import Store
 from omscore.demo.summary import LocationStock, MalformedLine, Summary
@@ -22,6 +24,8 @@ __all__ = [
     "Day",
     "LocationStock",
     "MalformedLine",
+    "Publisher",
+    "PublishingFigures",
     "Receipt",
     "Store",
     "Summary",

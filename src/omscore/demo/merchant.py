@@ -3,10 +3,15 @@
 The merchant is written as a configuration document (the same shape ``omscore run --config`` reads), so the
 demo goes through the boundary's validation like any real merchant. Only the stock section depends on the day:
 :func:`merchant_document` takes it from the generator, which lays stock out against the day's demand.
+
+Stock is shared among the shops by Webster ratios that follow their share of the orders; the outlet hides a
+listing rather than show fewer than three units, the global web shop shows at most 40 of anything, and during
+the evening live stream 100 Longjing teas are locked for the Douyin room (:data:`SHARING`).
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -229,6 +234,35 @@ _CARRIERS: Final[tuple[dict[str, Any], ...]] = (
 )
 
 
+#: The evening live stream on Douyin (China time), when its lock holds.
+LIVE_STREAM: Final = ("2026-11-11T20:00:00+08:00", "2026-11-11T22:00:00+08:00")
+
+#: The merchant's stock sharing (库存分配): the configuration file's ``sharing`` section.
+SHARING: Final[Mapping[str, Any]] = {
+    "defaults": {"lag_minutes": 5},
+    "pool": {"method": "webster"},
+    "shops": [
+        {"platform": "tmall", "shop": "flagship", "weight": 35},
+        {"platform": "tmall", "shop": "outlet", "weight": 12, "floor": 3, "floor_show": 0},
+        {"platform": "jd", "shop": "self-run", "weight": 25},
+        {"platform": "douyin", "shop": "live", "weight": 18},
+        {"platform": "shopify", "shop": "global", "weight": 10, "cap": 40},
+    ],
+    "locks": [
+        {
+            "key": "douyin-live-1111",
+            "platform": "douyin",
+            "shop": "live",
+            "sku": "TEA-LJ-250",
+            "quantity": 100,
+            "starts": LIVE_STREAM[0],
+            "until": LIVE_STREAM[1],
+            "listing_id": listing_id("douyin", "live", "TEA-LJ-250"),
+        }
+    ],
+}
+
+
 @attrs.frozen
 class StockEntry:
     """Initial stock of one SKU at one location."""
@@ -290,6 +324,7 @@ def merchant_document(stock: Sequence[StockEntry]) -> dict[str, Any]:
             "merge": {"enabled": True, "window_minutes": 120},
             "routing": {"allow_split": True},
         },
+        "sharing": copy.deepcopy(dict(SHARING)),
     }
 
 

@@ -5,7 +5,13 @@ Each wave: the platforms' pages are pulled and taken in → ``process(release=Fa
 allocated orders) → customer service works the holds older than this wave (memos noted; COD buyers phoned:
 most confirm, some decline) → goods receipts are booked and orders held for stock retried → ``process()``
 routes what is left and releases the wave to the locations → the warehouses confirm parcels released in earlier
-waves with tracking numbers, and carriers deliver parcels shipped earlier.
+waves with tracking numbers, and carriers deliver parcels shipped earlier → stock is published to every shop.
+
+Stock publishing (:mod:`omscore.demo.publishing`) runs through the whole day: every shop is published to before
+the first wave; every new platform order is a sale its shop made (what the listing shows falls) and that the
+engine hears of; reservations, cancellations (the shop puts the units back on sale), receipts and shipments are
+told to it; it flushes at the end of every wave and again whenever it asks to be woken before the next (a
+take-back settling, the live-stream lock starting or lapsing, Tmall's rate limit).
 
 Everything people and warehouses decide is drawn from ``random.Random(f"{seed}:{topic}:{key}")``, so it does
 not depend on the order things happen in, and a rerun decides the same. On a store an earlier run filled, the
@@ -23,14 +29,17 @@ import attrs
 
 from omscore.adapters.memory import RecordingChannelGateway, RecordingFulfilmentGateway
 from omscore.adapters.system import ManualClock
+from omscore.app.intake import IntakeStatus
+from omscore.app.publishing import RateLimit
 from omscore.app.shipping import ConfirmStatus
 from omscore.bootstrap import bootstrap
 from omscore.boundary.config import parse_config
-from omscore.demo.day import DAY_START, Day, Wave
+from omscore.demo.day import DAY_START, WAVE_LENGTH, Day, Wave
+from omscore.demo.publishing import Publisher, unreserved_orders
 from omscore.demo.store import Store, id_generator, set_up
 from omscore.demo.summary import HoldLog, MalformedLine, Summary, Tally, summarise
 from omscore.domain.errors import InvalidInput
-from omscore.domain.identity import CarrierId, Channel, OrderId, ShipmentId
+from omscore.domain.identity import CarrierId, Channel, OrderId, ShipmentId, SkuCode
 from omscore.domain.order import HoldKind, OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentStatus
 
@@ -39,6 +48,10 @@ Progress = Callable[[int, int, str], None]
 
 #: Share of COD orders above the limit whose buyer confirms on the phone; the others are cancelled.
 COD_CONFIRMED: float = 0.7
+#: What the platforms' stock APIs take: Tmall's shops at most 5 listings per call and 2 calls a minute.
+RATE_LIMITS: Mapping[Channel, RateLimit] = {
+    Channel("tmall", shop): RateLimit(listings_per_call=5, calls_per_minute=2) for shop in ("flagship", "outlet")
+}
 
 
 def run_demo(day: Day, store: Store, *, progress: Progress | None = None) -> Summary:
@@ -71,7 +84,7 @@ class _DayRun:
         self.progress = progress
         self.config = parse_config(day.merchant)
         self.clock = ManualClock(DAY_START)
-        self.channels = RecordingChannelGateway()
+        self.channels = RecordingChannelGateway(RATE_LIMITS, clock=self.clock)
         self.fulfilment = RecordingFulfilmentGateway()
         self.oms = bootstrap(
             store.uow,
@@ -80,6 +93,15 @@ class _DayRun:
             channels=self.channels,
             fulfilment=self.fulfilment,
             settings=self.config.settings,
+        )
+        self.publisher = Publisher(
+            self.oms,
+            store,
+            self.channels,
+            self.config.catalog,
+            self.config.sharing,
+            self.config.stock_locks,
+            self.clock,
         )
         self.tally = Tally()
         self.holds = HoldLog()
@@ -97,6 +119,9 @@ class _DayRun:
         if self.fresh:
             for level in self.config.stock:
                 self.tally.supply((level.location, level.sku), level.on_hand)
+        self.publisher.start(now_open=() if self.fresh else unreserved_orders(oms))
+        self.publisher.flush()
+        self.publisher.wake_until(self.clock, self.day.waves[0].ends_at if self.day.waves else DAY_START)
         for wave in self.day.waves:
             self._wave(wave)
         pushes = {(push.ref, push.tracking_number) for push in self.channels.tracking_pushes}
@@ -108,18 +133,20 @@ class _DayRun:
             fresh=self.fresh,
             write_backs=len(pushes),
             scenario={"seed": self.day.seed, "orders_requested": self.day.orders, "waves": len(self.day.waves)},
+            publishing=self.publisher.figures(),
         )
 
     # --- one wave ---------------------------------------------------------------------------------------
 
     def _wave(self, wave: Wave) -> None:
-        oms, tally = self.oms, self.tally
+        oms, tally, publisher = self.oms, self.tally, self.publisher
         what = f"{wave.label}{' live stream' if wave.live_spike else ''}"
         self.clock.set(max(self.clock.now(), wave.ends_at))
         if self.fresh:
             self._parcels_leave(wave)
         self._pull(wave, what)
         tally.record_stages(oms.process(release=False))
+        publisher.reserved()
         self.holds.observe(oms, wave.index)
         for payload in wave.late_arrivals:
             self._take_in(payload, what)
@@ -130,11 +157,15 @@ class _DayRun:
                     oms.receive_stock(receipt.location, receipt.sku, receipt.quantity)
                     tally.supply((receipt.location, receipt.sku), receipt.quantity)
                     tally.units_received += receipt.quantity
+                publisher.stock_changed(receipt.sku for receipt in wave.receipts)
                 oms.retry_out_of_stock()
         tally.record_stages(oms.process())
+        publisher.reserved()
         self.holds.observe(oms, wave.index)
         if self.fresh:
-            self._warehouses(wave.index)
+            publisher.stock_changed(self._warehouses(wave.index))
+        publisher.flush()
+        publisher.wake_until(self.clock, wave.ends_at + WAVE_LENGTH)
         self._tell(f"{what} released")
 
     def _pull(self, wave: Wave, what: str) -> None:
@@ -152,9 +183,16 @@ class _DayRun:
 
     def _take_in(self, payload: Mapping[str, Any], what: str) -> None:
         try:
-            self.tally.take_in(self.oms, payload)
+            po, result = self.tally.take_in_order(self.oms, payload)
         except InvalidInput as error:
             self.tally.malformed.append(MalformedLine.of(self.tally.deliveries, error))
+        else:
+            if result.status is IntakeStatus.CREATED:
+                self.publisher.sold(po)
+            elif result.status is IntakeStatus.REVISED:
+                self.publisher.revised(po)
+            elif result.status is IntakeStatus.CANCELLED and not result.created:
+                self.publisher.cancelled(po.ref)
         if self.tally.deliveries % 25 == 0:
             self._tell(what)
 
@@ -183,6 +221,8 @@ class _DayRun:
                     tally.holds_released += 1
                 elif oms.cancel(order_id, "buyer declined the COD order by phone").cancelled:
                     tally.operator_cancels += 1
+                    for ref in order.refs:
+                        self.publisher.cancelled(ref)
 
     def _parcels_leave(self, wave: Wave) -> None:
         """Parcels that left the warehouse before the platform's cancellation reached omscore."""
@@ -198,10 +238,11 @@ class _DayRun:
                     self.left.add(shipment.id)
                     self.released_at.setdefault(shipment.id, _Parcel.of(shipment, wave.index))
 
-    def _warehouses(self, wave: int) -> None:
+    def _warehouses(self, wave: int) -> set[SkuCode]:
         """Confirm parcels 1–3 waves after release (at once for parcels that left early); deliver parcels 2–3
-        waves after they shipped."""
+        waves after they shipped. Returns the SKUs shipped."""
         oms, tally, seed = self.oms, self.tally, self.day.seed
+        shipped: set[SkuCode] = set()
         for status in (OrderStatus.RELEASED, OrderStatus.PARTIALLY_SHIPPED):
             for order_id in oms.orders_with_status(status):
                 if order_id in self.released_orders:
@@ -220,6 +261,7 @@ class _DayRun:
             result = oms.confirm_shipment(shipment_id, parcel.carrier, tracking)
             if result.status is ConfirmStatus.SHIPPED:
                 tally.confirmed_shipments += 1
+                shipped.update(parcel.skus)
                 self.shipped_at[shipment_id] = attrs.evolve(parcel, wave=wave)
         for shipment_id, parcel in sorted(self.shipped_at.items()):
             delay = 2 if chance(seed, "deliver", parcel.key) < 0.6 else 3
@@ -227,6 +269,7 @@ class _DayRun:
                 del self.shipped_at[shipment_id]
                 if oms.confirm_delivered(shipment_id):
                     tally.confirmed_deliveries += 1
+        return shipped
 
 
 @attrs.frozen
@@ -238,11 +281,13 @@ class _Parcel:
     wave: int
     carrier: CarrierId
     key: str
+    skus: frozenset[SkuCode]
 
     @classmethod
     def of(cls, shipment: Shipment, wave: int) -> _Parcel:
         assert shipment.carrier is not None
-        return cls(wave, shipment.carrier, f"{shipment.origins[0]}@{shipment.location}")
+        skus = frozenset(line.sku for line in shipment.lines)
+        return cls(wave, shipment.carrier, f"{shipment.origins[0]}@{shipment.location}", skus)
 
 
 def tracking_number(seed: int, parcel: str, carrier: str) -> str:

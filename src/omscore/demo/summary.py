@@ -17,10 +17,11 @@ import attrs
 from omscore.app.intake import IntakeResult, IntakeStatus
 from omscore.app.pipeline import OrderManagement, StageCounts
 from omscore.boundary.payload import parse_platform_order
+from omscore.demo.publishing import PublishingFigures
 from omscore.domain.errors import InvalidInput
 from omscore.domain.identity import ExternalOrderRef, LocationId, OrderId, SkuCode
 from omscore.domain.order import HoldKind, OrderStatus
-from omscore.domain.platform_order import PlatformStatus
+from omscore.domain.platform_order import PlatformOrder, PlatformStatus
 from omscore.domain.shipment import ShipmentStatus
 
 StockKey = tuple[LocationId, SkuCode]
@@ -80,6 +81,16 @@ class Tally:
         Raises:
             InvalidInput: the payload is malformed or the order not acceptable; nothing of it was stored.
         """
+        return self.take_in_order(oms, payload)[1]
+
+    def take_in_order(
+        self, oms: OrderManagement, payload: Mapping[str, Any] | str | bytes
+    ) -> tuple[PlatformOrder, IntakeResult]:
+        """:meth:`take_in`, returning the validated platform order too.
+
+        Raises:
+            InvalidInput: the payload is malformed or the order not acceptable; nothing of it was stored.
+        """
         self.deliveries += 1
         po = parse_platform_order(payload)
         known = po.status is PlatformStatus.CANCELLED and oms.order_by_ref(po.ref) is not None
@@ -93,7 +104,7 @@ class Tally:
                 self.cancels_too_late += 1
             else:
                 self.changes_too_late += 1
-        return result
+        return po, result
 
     def record_stages(self, counts: StageCounts) -> None:
         """Add what one ``process()`` pass did."""
@@ -151,6 +162,7 @@ class Summary:
     ``holds_by_reason``); ``orders_merged`` platform orders were absorbed by ``merged_orders`` merges;
     ``orders_by_status`` is the state at the end. Shipments: ``shipments`` is every shipment released or
     planned (withdrawn plans excluded), with breakdowns. Audit: the invariant checks, all zero when healthy.
+    Publishing: what stock publishing did, when the run published (the demo does).
     """
 
     storage: str
@@ -202,6 +214,7 @@ class Summary:
     audit_ok: bool
     audit_problems: tuple[str, ...]
     scenario: Mapping[str, Any] = attrs.field(factory=dict)
+    publishing: PublishingFigures | None = None
 
     @property
     def shipments_per_order(self) -> float:
@@ -226,6 +239,10 @@ class Summary:
             value = getattr(self, field.name)
             if field.name == "scenario":
                 continue
+            if field.name == "publishing":
+                if value is not None:
+                    data.update(_publishing_json(value))
+                continue
             if field.name == "malformed":
                 data["malformed_lines"] = len(value)
                 data["malformed"] = [attrs.asdict(m) for m in value]
@@ -244,6 +261,18 @@ class Summary:
         return dict(sorted(data.items()))
 
 
+def _publishing_json(figures: PublishingFigures) -> dict[str, Any]:
+    return {
+        "published": {shop: dict(listings) for shop, listings in figures.published.items()},
+        "stock_pushes": figures.pushes,
+        "stock_push_calls": figures.push_calls,
+        "stock_flushes": figures.flushes,
+        "publishing_oversold_units": figures.oversold_units,
+        "published_over_pool": figures.over_pool,
+        "units_sold_beyond_shown": figures.sold_beyond_shown,
+    }
+
+
 def summarise(
     oms: OrderManagement,
     tally: Tally,
@@ -253,6 +282,7 @@ def summarise(
     fresh: bool,
     write_backs: int = 0,
     scenario: Mapping[str, Any] | None = None,
+    publishing: PublishingFigures | None = None,
 ) -> Summary:
     """Read the store back and audit it.
 
@@ -264,6 +294,7 @@ def summarise(
             audit as ``supplied``.
         write_backs: tracking numbers written back to the platforms during the run.
         scenario: extra figures describing the run's input (seed, sizes), merged into the JSON.
+        publishing: what stock publishing did, when the run published.
     """
     status_counts: dict[str, int] = {}
     merged_orders = merges_undone = orders_cancelled = 0
@@ -353,6 +384,7 @@ def summarise(
         audit_ok=report.ok,
         audit_problems=report.problems,
         scenario=dict(scenario or {}),
+        publishing=publishing,
     )
 
 
