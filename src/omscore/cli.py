@@ -598,7 +598,14 @@ def _render(out: Console, s: Summary, *, simulated: bool = True) -> None:
         ("leaked reservations (units)", s.leaked_units),
         ("reservations ≠ open shipments (units)", s.reservation_mismatch_units),
         ("stock keys below zero", s.negative_available),
-        *((("shops showing more than the pool (SKU × flush)", s.publishing.over_pool),) if s.publishing else ()),
+        *(
+            (
+                ("shops showing more than the pool (SKU × flush)", s.publishing.over_pool),
+                ("engine's unreserved orders ≠ store's (SKU × flush)", s.publishing.open_drift),
+            )
+            if s.publishing
+            else ()
+        ),
     ):
         checks.add_row(label, f"{value:,}", "[green]ok[/]" if value == 0 else "[bold red]FAIL[/]")
     out.print(checks)

@@ -64,6 +64,7 @@ def test_the_demo_publishes_stock_to_every_shop_and_never_beyond_the_pool(day: t
     assert 0 < summary["stock_push_calls"] <= summary["stock_pushes"]
     assert summary["stock_flushes"] > summary["waves"]
     assert summary["published_over_pool"] == 0
+    assert summary["publishing_open_drift"] == 0
     assert summary["publishing_oversold_units"] <= summary["units_sold_beyond_shown"]
 
 
@@ -157,6 +158,7 @@ def test_a_second_run_on_the_same_database_ingests_nothing_new(tmp_path: Path) -
     assert {key: second[key] for key in INVARIANTS} == dict.fromkeys(INVARIANTS, 0)
     assert second["orders_by_status"] == first["orders_by_status"]
     assert second["published_over_pool"] == first["published_over_pool"] == 0
+    assert second["publishing_open_drift"] == first["publishing_open_drift"] == 0
     assert second["stock_pushes"] > 0
     assert second["publishing_oversold_units"] == second["units_sold_beyond_shown"] == 0
 

@@ -97,6 +97,15 @@ def test_a_sale_lowers_what_the_shop_shows_and_a_cancellation_gives_it_back(worl
     assert after_sale == max(0, before - sum(li.quantity for li in po.lines if li.listing_id == line.listing_id))
     assert world.channels.published(po.ref.channel)[line.listing_id] == before
     assert world.publisher.over_pool == 0
+    assert world.publisher.open_drift == 0
+
+
+def test_a_sale_the_engine_was_not_told_of_is_counted_as_open_drift(world: World) -> None:
+    world.oms.ingest(world.orders[0])  # taken in, but the publisher never hears of it
+
+    world.publisher.flush()
+
+    assert world.publisher.open_drift >= 1
 
 
 def test_orders_not_yet_reserved_count_kits_in_kits(world: World) -> None:

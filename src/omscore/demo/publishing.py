@@ -44,6 +44,8 @@ RESERVED: frozenset[OrderStatus] = frozenset(
 )
 #: Most flushes made at wake-ups between two events (a guard; the engine asks for far fewer).
 _MAX_WAKEUPS = 1_000
+#: Most merges followed from a platform order to the order that carries it.
+_MAX_MERGES = 100
 
 
 class StoreStock:
@@ -130,6 +132,8 @@ class PublishingFigures:
         oversold_units: units of orders that arrived for stock that was not there (the engine's report; a sale
             told again after its order lost its reservation is not counted twice).
         over_pool: flushes after which some SKU's listings showed more than its pool, counted per SKU.
+        open_drift: flushes after which the engine counted other units of some SKU's orders not yet reserved
+            than the store holds, counted per SKU.
         flushes: flushes made (and checked).
         sold_beyond_shown: units the shops sold beyond what their listings showed (buyers of the demo day are
             generated beforehand and order whatever the shops show; a platform would refuse those sales).
@@ -140,6 +144,7 @@ class PublishingFigures:
     push_calls: int
     oversold_units: int
     over_pool: int
+    open_drift: int
     flushes: int
     sold_beyond_shown: int
 
@@ -192,6 +197,7 @@ class Publisher:
         self._reopened = 0
         self._reopen_keys: set[ExternalOrderRef] = set()
         self.over_pool = 0
+        self.open_drift = 0
         self.flushes = 0
 
     # --- events -----------------------------------------------------------------------------------------
@@ -249,7 +255,9 @@ class Publisher:
             if not waiting:
                 continue
             order = self._oms.order_by_ref(ref)
-            if order is not None and order.merged_into is not None:
+            for _ in range(_MAX_MERGES):  # a merged order may itself be merged into a later one
+                if order is None or order.merged_into is None:
+                    break
                 order = self._oms.order(order.merged_into)
             if order is not None and order.status in RESERVED:
                 for sale in waiting:
@@ -306,20 +314,27 @@ class Publisher:
 
     def _check(self, unreserved: Iterable[Order]) -> None:
         """Count the SKUs whose listings show more than the pool, from the gateway and the store alone
-        (``unreserved``: the stored orders whose stock is not reserved)."""
+        (``unreserved``: the stored orders whose stock is not reserved); and the SKUs for which the engine counts
+        other units of orders not yet reserved than the store holds (a reservation or cancellation it missed).
+        """
         self.flushes += 1
         shown = {channel: self._channels.published(channel) for channel in {c for c, _ in self._published}}
         available: Counter[SkuCode] = Counter()
         for level in self._stock.all_levels():
             available[level.sku] += max(0, level.available)
+        waiting: Counter[SkuCode] = Counter()
         for order in unreserved:
             for line in order.lines:
                 if line.sku:
                     available[line.sku] -= line.quantity
+                    if (line.origin.channel, line.listing_id) in self._published:
+                        waiting[line.sku] += line.quantity
         for sku, needs in self._needs.items():
             total = sum(shown[channel].get(listing_id, 0) * per_unit for channel, listing_id, per_unit in needs)
             if total > max(0, available[sku]):
                 self.over_pool += 1
+            if self.engine.report(sku).open_units != waiting[sku]:
+                self.open_drift += 1
 
     def figures(self) -> PublishingFigures:
         """The run's publishing figures so far."""
@@ -330,6 +345,7 @@ class Publisher:
             push_calls=self.engine.calls_made,
             oversold_units=sum(o.units_short for o in self.engine.oversold() if o.ref not in self._reopen_keys),
             over_pool=self.over_pool,
+            open_drift=self.open_drift,
             flushes=self.flushes,
             sold_beyond_shown=self._channels.units_short,
         )

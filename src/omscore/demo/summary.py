@@ -269,6 +269,7 @@ def _publishing_json(figures: PublishingFigures) -> dict[str, Any]:
         "stock_flushes": figures.flushes,
         "publishing_oversold_units": figures.oversold_units,
         "published_over_pool": figures.over_pool,
+        "publishing_open_drift": figures.open_drift,
         "units_sold_beyond_shown": figures.sold_beyond_shown,
     }
 
