@@ -51,6 +51,8 @@ def run_orders(
         channels=channels,
         fulfilment=RecordingFulfilmentGateway(),
         settings=config.settings,
+        sourcing=config.sourcing,
+        split=config.split,
     )
     fresh = set_up(oms, store, config, replace=True)
     tally = Tally()

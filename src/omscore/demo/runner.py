@@ -93,6 +93,8 @@ class _DayRun:
             channels=self.channels,
             fulfilment=self.fulfilment,
             settings=self.config.settings,
+            sourcing=self.config.sourcing,
+            split=self.config.split,
         )
         self.publisher = Publisher(
             self.oms,
