@@ -335,6 +335,7 @@ def shipment_to_record(shipment: Shipment) -> Record:
         "status": shipment.status.value,
         "written_back": [_ref(ref) for ref in sorted(shipment.written_back)],
         "superseded": shipment.superseded,
+        "ship_after": None if shipment.ship_after is None else shipment.ship_after.isoformat(),
         "version": shipment.version,
     }
 
@@ -369,6 +370,7 @@ def _shipment_from(data: Mapping[str, Any]) -> Shipment:
         status=_enum(ShipmentStatus, data["status"]),
         written_back=frozenset(_ref_from(ref) for ref in data["written_back"]),
         superseded=bool(data.get("superseded", False)),
+        ship_after=_date_from(data.get("ship_after")),
         version=data["version"],
     )
 

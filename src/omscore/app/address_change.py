@@ -112,7 +112,7 @@ def _change(ctx: Context, uow: UnitOfWork, order_id: OrderId, recipient: Recipie
         if too_late:
             return _partly_too_late(uow, order, before, intercepted, too_late)
         for shipment in uow.shipments.for_order(order.id):
-            if shipment.id in intercepted:
+            if shipment.id in intercepted or shipment.status is ShipmentStatus.PLANNED:
                 shipment.cancel(superseded=True)
                 uow.shipments.save(shipment)
         uow.inventory.release(order.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -59,7 +60,7 @@ def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
     skus = sorted({line.sku for line in order.lines})
     levels = uow.inventory.levels([(loc, sku) for loc in sorted(network.locations) for sku in skus])
     available = {key: level.available for key, level in levels.items() if level.available > 0}
-    today = ctx.clock.now().astimezone(ZoneInfo(DEFAULT_TIMEZONE)).date()
+    today = merchant_today(ctx)
     router = ctx.policies.router
     if isinstance(router, StrategyRouter):
         router = router.with_inputs(
@@ -83,7 +84,8 @@ def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
         order.hold(Hold(HoldKind.MANUAL, "cannot split as the rules ask: " + "; ".join(split.problems)))
         return RoutingResult(RoutingStatus.SPLIT_REFUSED, order.id, (), tuple(explanations))
     shipments: list[Shipment] = []
-    for draft in split.drafts:
+    for planned in split.shipments:
+        draft = planned.draft
         choice = ctx.policies.carrier.select(order, draft.location, draft.lines, network, catalog)
         explanations.append(choice.explanation)
         order.record_decision("carrier", f"{draft.location}: {choice.explanation.summary}", choice.explanation.steps)
@@ -99,6 +101,7 @@ def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
                 shipping_fee=draft.shipping_fee,
                 carrier=choice.carrier,
                 carrier_reason=choice.explanation.summary,
+                ship_after=planned.ship_after,
             )
         )
     lines = [
@@ -127,6 +130,12 @@ def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
             explanations.append(dates.explanation)
             order.record_decision("promise", f"{shipment.id}: {dates.explanation.summary}", dates.explanation.steps)
     return RoutingResult(RoutingStatus.ALLOCATED, order.id, tuple(s.id for s in shipments), tuple(explanations))
+
+
+def merchant_today(ctx: Context) -> date:
+    """Today in the merchant's time zone (the promise settings' default location time zone)."""
+    zone = ctx.settings.promise.default_location.timezone or DEFAULT_TIMEZONE
+    return ctx.clock.now().astimezone(ZoneInfo(zone)).date()
 
 
 def deallocate_in(uow: UnitOfWork, order: Order, reason: str) -> None:

@@ -22,7 +22,14 @@ from omscore.app.intake import IntakeResult, ingest
 from omscore.app.merging import MergeResult, merge_order, unmerge
 from omscore.app.retry import in_unit_of_work
 from omscore.app.review import ReviewResult, release_hold, review_order
-from omscore.app.shipping import ConfirmResult, confirm_delivered, confirm_shipment, release_order, retry_write_backs
+from omscore.app.shipping import (
+    ConfirmResult,
+    confirm_delivered,
+    confirm_shipment,
+    release_due_shipments,
+    release_order,
+    retry_write_backs,
+)
 from omscore.app.stock import adjust_stock, receive_stock, retry_out_of_stock, set_safety_stock
 from omscore.boundary.payload import parse_platform_order
 from omscore.domain.address import Recipient
@@ -200,3 +207,7 @@ class OrderManagement:
                 if self.release(order_id):
                     counts.released += 1
         return counts
+
+    def release_due_shipments(self) -> int:
+        """Send presale parcels whose ship-after date has come (run it daily, or after the clock moves)."""
+        return release_due_shipments(self.ctx)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+import functools
 
 import attrs
 
+from omscore.app.allocation import merchant_today
 from omscore.app.context import Context
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.errors import TransientError
@@ -34,13 +36,39 @@ def release_order(ctx: Context, order_id: OrderId) -> bool:
 
 
 def release_in(ctx: Context, uow: UnitOfWork, order: Order) -> None:
-    """Release an allocated ``order`` in place (the caller saves it); its shipments are sent and saved."""
-    for shipment in uow.shipments.for_order(order.id):
-        if shipment.status is ShipmentStatus.PLANNED:
+    """Release an allocated ``order`` in place (the caller saves it): its shipments that are due are sent and
+    saved; presale parcels whose date has not come stay planned until :func:`release_due_shipments`."""
+    _send_due(ctx, uow, order_id=order.id)
+    order.release()
+
+
+def _send_due(ctx: Context, uow: UnitOfWork, *, order_id: OrderId) -> int:
+    today = merchant_today(ctx)
+    sent = 0
+    for shipment in uow.shipments.for_order(order_id):
+        if shipment.status is ShipmentStatus.PLANNED and shipment.due(today):
             ctx.fulfilment.send(shipment)
             shipment.release()
             uow.shipments.save(shipment)
-    order.release()
+            sent += 1
+    return sent
+
+
+def release_due_shipments(ctx: Context) -> int:
+    """Send the presale parcels of released orders whose ship-after date has come. Returns how many."""
+
+    def work(uow: UnitOfWork) -> list[OrderId]:
+        waiting: list[OrderId] = []
+        for status in (OrderStatus.RELEASED, OrderStatus.PARTIALLY_SHIPPED):
+            for order_id in uow.orders.ids_with_status(status):
+                if any(s.status is ShipmentStatus.PLANNED for s in uow.shipments.for_order(order_id)):
+                    waiting.append(order_id)
+        return waiting
+
+    sent = 0
+    for order_id in in_unit_of_work(ctx.uow, work, ctx.max_attempts):
+        sent += in_unit_of_work(ctx.uow, functools.partial(_send_due, ctx, order_id=order_id), ctx.max_attempts)
+    return sent
 
 
 class ConfirmStatus(enum.StrEnum):

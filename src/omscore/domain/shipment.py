@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from datetime import date
 
 import attrs
 
@@ -78,6 +79,7 @@ class Shipment:
     status: ShipmentStatus = ShipmentStatus.PLANNED
     written_back: frozenset[ExternalOrderRef] = frozenset()
     superseded: bool = False
+    ship_after: date | None = None
     version: int = 0
     events: list[ev.DomainEvent] = attrs.field(factory=list, repr=False)
 
@@ -96,7 +98,9 @@ class Shipment:
         shipping_fee: Money,
         carrier: CarrierId | None = None,
         carrier_reason: str = "",
+        ship_after: date | None = None,
     ) -> Shipment:
+        """A new planned shipment; ``ship_after`` holds a presale parcel back until that date."""
         shipment = cls(
             id=id,
             order_id=order_id,
@@ -105,6 +109,7 @@ class Shipment:
             shipping_fee=shipping_fee,
             carrier=carrier,
             carrier_reason=carrier_reason,
+            ship_after=ship_after,
         )
         shipment.events.append(ev.ShipmentPlanned(id, order_id, location))
         return shipment
@@ -126,6 +131,10 @@ class Shipment:
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    def due(self, today: date) -> bool:
+        """Whether a planned shipment may be released on ``today`` (presale parcels wait for their date)."""
+        return self.ship_after is None or self.ship_after <= today
 
     def _move(self, to: ShipmentStatus) -> None:
         if to not in TRANSITIONS[self.status]:

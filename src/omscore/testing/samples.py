@@ -234,6 +234,7 @@ def rich_shipment(shipment_id: str = "S00000009") -> Shipment:
         status=ShipmentStatus.SHIPPED,
         written_back=frozenset({order.refs[0]}),
         superseded=True,
+        ship_after=date(2024, 11, 20),
     )
 
 
