@@ -166,15 +166,8 @@ class Session:
             UnitOfWorkClosed: the unit of work is not open.
             PersistenceError: (translated) the statement failed.
         """
-        connection = self._connection
-        if connection is None or not self._in_transaction:
-            connection = self._ready()
-        try:
-            return connection.execute(sql, params)
-        except sqlite3.Error as error:
-            raise translate(error) from error
-        except UnicodeEncodeError as error:
-            raise _not_unicode(error) from error
+        # Every unit of work holds the write transaction (BEGIN IMMEDIATE), so reads and writes run alike.
+        return self.execute(sql, params)
 
     def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         """Run a write statement in the unit of work's write transaction.
