@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+import zoneinfo
+from collections.abc import Callable, Iterable, Mapping
+from datetime import time
 from pathlib import Path
 from typing import Any, Final, Literal, TypeVar
 
@@ -19,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from omscore.boundary.config_document import (
     CapacityRule,
+    CarriersConfig,
     CostRule,
     DistanceRule,
     DropShipRule,
@@ -29,8 +32,10 @@ from omscore.boundary.config_document import (
     MinShipmentValueRule,
     PoolConfig,
     PresaleRule,
+    PromiseConfig,
     RuleConfig,
     SafetyStockRule,
+    ScheduleConfig,
     ShareConfig,
     SharingSection,
     ShipCompleteRule,
@@ -39,14 +44,31 @@ from omscore.boundary.config_document import (
     SplitConfig,
     StorePickupRule,
 )
-from omscore.boundary.errors import FieldProblem, configuration_error, document_problem, problems_of, size_problem
-from omscore.domain.address import GeoPoint
+from omscore.boundary.errors import (
+    FieldProblem,
+    InvalidDocument,
+    configuration_error,
+    document_problem,
+    problems_of,
+    size_problem,
+)
+from omscore.domain.address import GeoPoint, normalise_text
 from omscore.domain.catalog import Catalog, Kit, KitComponent, Listing, Sku
-from omscore.domain.errors import InvalidInput
+from omscore.domain.errors import InvalidConfiguration, InvalidInput
 from omscore.domain.identity import CarrierId, Channel, LocationId, SkuCode
 from omscore.domain.inventory import StockLevel
 from omscore.domain.network import Carrier, Location, LocationKind, Network
+from omscore.policies.carriers.memo import DEFAULT_ALIASES, DEFAULT_NEGATIONS
+from omscore.policies.carriers.settings import (
+    CarrierRules,
+    CarrierSettings,
+    MemoRules,
+    RegionCarrierRule,
+    ShopCarrierRule,
+    SkuCarrierRule,
+)
 from omscore.policies.optimise import ParcelLimits
+from omscore.policies.promise import CarrierTransit, LocationSchedule, PromiseSettings, TransitTable
 from omscore.policies.settings import MergeSettings, PipelineSettings, ReviewSettings, RoutingSettings
 from omscore.policies.sharing import PoolSettings, ShareSettings, SharingConfig, SharingMethod, StockLock
 from omscore.policies.sourcing import (
@@ -162,6 +184,8 @@ def parse_config(
         raise configuration_error(problems)
     try:
         return _to_domain(document)
+    except InvalidDocument:
+        raise
     except InvalidInput as error:  # a domain rule the cross-checks do not repeat
         raise configuration_error([FieldProblem(error.field, error.value, error.reason, "domain")]) from error
 
@@ -260,6 +284,8 @@ def _cross_check(doc: MerchantConfigDocument) -> list[FieldProblem]:
             problems.extend(_check_strategy(f"shops.{i}.routing.strategy", shop.routing.strategy, known))
         if shop.split is not None:
             problems.extend(_check_split(f"shops.{i}.split", shop.split))
+    problems.extend(_check_carriers(doc, known, carriers))
+    problems.extend(_check_promise(doc.rules.promise, known))
     return problems
 
 
@@ -462,6 +488,138 @@ def _check_split(path: str, split: SplitConfig) -> list[FieldProblem]:
     ]
 
 
+def _region_parts(region: str) -> tuple[str, ...]:
+    return tuple(normalise_text(p) for p in region.split("/") if p.strip())
+
+
+def _check_carrier_list(path: str, ids: Iterable[str] | None) -> list[FieldProblem]:
+    seen: set[str] = set()
+    problems: list[FieldProblem] = []
+    for j, carrier in enumerate(ids or ()):
+        if carrier in seen:
+            problems.append(FieldProblem(f"{path}.{j}", carrier, "the carrier is listed twice", "duplicate"))
+        seen.add(carrier)
+    return problems
+
+
+def _check_rank_by(path: str, rank_by: Iterable[str] | None) -> list[FieldProblem]:
+    seen: set[str] = set()
+    problems: list[FieldProblem] = []
+    for j, criterion in enumerate(rank_by or ()):
+        if criterion in seen:
+            problems.append(FieldProblem(f"{path}.{j}", criterion, "the criterion is listed twice", "duplicate"))
+        seen.add(criterion)
+    return problems
+
+
+def _check_carriers(doc: MerchantConfigDocument, known: _Known, carriers: set[str]) -> list[FieldProblem]:
+    """The carrier rules: no duplicates, an ``only`` with carriers, declared SKUs and memo carriers. Unknown
+    carrier ids in the selection lists are reported by :meth:`CarrierSettings.check` during conversion."""
+    section, at = doc.rules.carriers, "rules.carriers"
+    problems = _check_rank_by(f"{at}.rank_by", section.rank_by)
+    problems += _check_carrier_list(f"{at}.candidates", section.candidates)
+    problems += _check_carrier_list(f"{at}.fallback", section.fallback)
+    seen: set[Any] = set()
+    for i, rules in enumerate(section.rules):
+        if rules.carrier in seen:
+            problems.append(FieldProblem(f"{at}.rules.{i}.carrier", rules.carrier, "duplicate carrier", "duplicate"))
+        seen.add(rules.carrier)
+    seen = set()
+    for i, region in enumerate(section.regions):
+        parts = _region_parts(region.region)
+        if parts in seen:
+            problems.append(FieldProblem(f"{at}.regions.{i}.region", region.region, "duplicate region", "duplicate"))
+        seen.add(parts)
+        problems += _check_carrier_list(f"{at}.regions.{i}.carriers", region.carriers)
+    for i, sku in enumerate(section.skus):
+        if (sku.sku is None) == (sku.tag is None):
+            problems.append(
+                FieldProblem(f"{at}.skus.{i}", sku.sku or sku.tag, "give exactly one of sku or tag", "sku_or_tag")
+            )
+        elif sku.sku is not None and sku.sku not in known.skus:
+            problems.append(FieldProblem(f"{at}.skus.{i}.sku", sku.sku, "unknown SKU", "unknown_reference"))
+        if sku.only and not sku.carriers:
+            problems.append(
+                FieldProblem(f"{at}.skus.{i}.only", True, "only needs carriers to list", "only_without_carriers")
+            )
+        problems += _check_carrier_list(f"{at}.skus.{i}.carriers", sku.carriers)
+    aliases: set[str] = set()
+    for i, alias in enumerate(section.memo.aliases):
+        if alias.carrier not in carriers:
+            problems.append(
+                FieldProblem(f"{at}.memo.aliases.{i}.carrier", alias.carrier, "unknown carrier", "unknown_reference")
+            )
+        if alias.alias in aliases:
+            problems.append(FieldProblem(f"{at}.memo.aliases.{i}.alias", alias.alias, "duplicate alias", "duplicate"))
+        aliases.add(alias.alias)
+    for i, word in enumerate(section.memo.negations or ()):
+        if not normalise_text(word):
+            problems.append(FieldProblem(f"{at}.memo.negations.{i}", word, "a negation must not be blank", "blank"))
+    for i, shop in enumerate(doc.shops):
+        if shop.carriers is None:
+            continue
+        here = f"shops.{i}.carriers"
+        if shop.carriers.only and not shop.carriers.carriers:
+            problems.append(FieldProblem(f"{here}.only", True, "only needs carriers to list", "only_without_carriers"))
+        problems += _check_rank_by(f"{here}.rank_by", shop.carriers.rank_by)
+        for name in ("carriers", "candidates", "fallback"):
+            problems += _check_carrier_list(f"{here}.{name}", getattr(shop.carriers, name))
+    return problems
+
+
+def _check_promise(section: PromiseConfig, known: _Known) -> list[FieldProblem]:
+    """Declared locations once each, carriers once each, valid time zones and weekdays, no date both a holiday
+    and a working day."""
+    at = "rules.promise"
+    problems = _check_schedule(f"{at}.default_location", section.default_location)
+    seen: set[str] = set()
+    for i, schedule in enumerate(section.locations):
+        here = f"{at}.locations.{i}"
+        if schedule.location not in known.locations:
+            problems.append(
+                FieldProblem(f"{here}.location", schedule.location, "unknown location", "unknown_reference")
+            )
+        elif schedule.location in seen:
+            problems.append(FieldProblem(f"{here}.location", schedule.location, "duplicate location", "duplicate"))
+        seen.add(schedule.location)
+        problems += _check_schedule(here, schedule)
+    seen = set()
+    for i, transit in enumerate(section.transit):
+        here = f"{at}.transit.{i}"
+        if transit.carrier in seen:
+            problems.append(FieldProblem(f"{here}.carrier", transit.carrier, "duplicate carrier", "duplicate"))
+        seen.add(transit.carrier)
+        if len(set(transit.closed_weekdays)) == 7:
+            problems.append(
+                FieldProblem(f"{here}.closed_weekdays", transit.closed_weekdays, "no open day", "no_open_day")
+            )
+        regions: set[tuple[str, ...]] = set()
+        for j, entry in enumerate(transit.by_region):
+            parts = _region_parts(entry.region)
+            if not parts or parts in regions:
+                problems.append(
+                    FieldProblem(f"{here}.by_region.{j}.region", entry.region, "duplicate region", "duplicate")
+                )
+            regions.add(parts)
+    both = set(section.holidays) & set(section.working_days)
+    for j, day in enumerate(section.working_days):
+        if day in both:
+            problems.append(FieldProblem(f"{at}.working_days.{j}", day.isoformat(), "also a holiday", "holiday"))
+    return problems
+
+
+def _check_schedule(path: str, schedule: ScheduleConfig) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    if "timezone" in schedule.model_fields_set or path.endswith("default_location"):
+        try:
+            zoneinfo.ZoneInfo(schedule.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            problems.append(FieldProblem(f"{path}.timezone", schedule.timezone, "unknown IANA time zone", "timezone"))
+    if len(set(schedule.closed_weekdays)) == 7:
+        problems.append(FieldProblem(f"{path}.closed_weekdays", schedule.closed_weekdays, "no open day", "no_open_day"))
+    return problems
+
+
 # --- conversion ----------------------------------------------------------------------------------------------
 
 
@@ -533,13 +691,19 @@ def _to_domain(doc: MerchantConfigDocument) -> MerchantConfig:
     stock = tuple(
         StockLevel(LocationId(e.location), SkuCode(e.sku), on_hand=e.on_hand, safety=e.safety) for e in doc.stock
     )
+    settings = _settings(doc, channels)
+    try:
+        settings.carriers.check(network)
+    except InvalidConfiguration as error:
+        field = _document_path(doc, error.field)
+        raise configuration_error([FieldProblem(field, error.value, error.reason, "unknown_reference")]) from error
     return MerchantConfig(
         catalog=catalog,
         network=network,
         channels=channels,
         shop_names={channel: shop.name for channel, shop in zip(channels, doc.shops, strict=True)},
         stock=stock,
-        settings=_settings(doc, channels),
+        settings=settings,
         sourcing=_sourcing(doc, channels),
         split=_split(doc, channels),
         sharing=_sharing(doc.sharing),
@@ -567,11 +731,168 @@ def _converted(values: Iterable[object]) -> Any:
     return values
 
 
+_Built = TypeVar("_Built")
+
+
+def _at(path: str, build: Callable[[], _Built]) -> _Built:
+    """``build()``, with the field of a domain refusal prefixed by ``path`` (its place in the document)."""
+    try:
+        return build()
+    except InvalidConfiguration as error:
+        raise InvalidConfiguration(f"{path}.{error.field}", error.value, error.reason) from error
+
+
+def _transit(section: PromiseConfig) -> TransitTable:
+    """The transit table the carrier selector and the promise share."""
+    return TransitTable(
+        tuple(
+            _at(
+                f"transit.{i}",
+                lambda t=t: CarrierTransit(  # type: ignore[misc]
+                    CarrierId(t.carrier),
+                    by_region={r.region: r.days for r in t.by_region},
+                    default_days=t.default_days,
+                    closed_weekdays=_converted(t.closed_weekdays),
+                ),
+            )
+            for i, t in enumerate(section.transit)
+        )
+    )
+
+
+def _carrier_settings(
+    doc: MerchantConfigDocument, channels: tuple[Channel, ...], transit: TransitTable
+) -> CarrierSettings:
+    section: CarriersConfig = doc.rules.carriers
+    memo = section.memo
+    aliases: dict[str, str] = dict(DEFAULT_ALIASES) if memo.builtin_aliases else {}
+    aliases.update({a.alias: a.carrier for a in memo.aliases})
+    at = "rules.carriers"
+    shop_rules = tuple(
+        _at(
+            f"shops.{i}.carriers",
+            lambda ch=ch, c=shop.carriers: ShopCarrierRule(  # type: ignore[misc]
+                ch,
+                carriers=_converted(c.carriers),
+                only=c.only,
+                forbidden=_converted(c.forbidden),
+                rank_by=c.rank_by,
+                candidates=c.candidates,
+                fallback=c.fallback,
+            ),
+        )
+        for i, (ch, shop) in enumerate(zip(channels, doc.shops, strict=True))
+        if shop.carriers is not None
+    )
+    return _at(
+        at,
+        lambda: CarrierSettings(
+            rank_by=_converted(section.rank_by),
+            candidates=section.candidates,
+            fallback=_converted(section.fallback),
+            rules=tuple(
+                CarrierRules(
+                    CarrierId(r.carrier),
+                    max_volume_cm3=r.max_volume_cm3,
+                    max_cod_minor=r.max_cod_minor,
+                    required_tags=_converted(r.required_tags),
+                    excluded_tags=_converted(r.excluded_tags),
+                    volumetric_divisor=r.volumetric_divisor,
+                    daily_quota=r.daily_quota,
+                    hard_quota=r.hard_quota,
+                    share=r.share,
+                )
+                for r in section.rules
+            ),
+            shops=shop_rules,
+            skus=tuple(
+                SkuCarrierRule(
+                    sku=None if r.sku is None else SkuCode(r.sku),
+                    tag=r.tag,
+                    carriers=_converted(r.carriers),
+                    only=r.only,
+                    forbidden=_converted(r.forbidden),
+                )
+                for r in section.skus
+            ),
+            regions=tuple(RegionCarrierRule(r.region, _converted(r.carriers)) for r in section.regions),
+            memo=MemoRules(
+                read_seller_memo=memo.read_seller_memo,
+                read_buyer_memo=memo.read_buyer_memo,
+                aliases=aliases,
+                negations=DEFAULT_NEGATIONS if memo.negations is None else tuple(memo.negations),
+            ),
+            transit=transit,
+        ),
+    )
+
+
+def _schedule(config: ScheduleConfig) -> LocationSchedule:
+    return LocationSchedule(
+        processing_days=config.processing_days,
+        cutoff=time.fromisoformat(config.cutoff),
+        timezone=config.timezone,
+        closed_weekdays=_converted(config.closed_weekdays),
+        closed_dates=_converted(config.closed_dates),
+    )
+
+
+def _promise_settings(section: PromiseConfig, transit: TransitTable) -> PromiseSettings:
+    at = "rules.promise"
+    default = section.default_location
+    locations = {
+        LocationId(entry.location): _at(
+            f"{at}.locations.{i}",
+            lambda entry=entry: _schedule(  # type: ignore[misc]
+                default.model_copy(update={n: getattr(entry, n) for n in entry.model_fields_set if n != "location"})
+            ),
+        )
+        for i, entry in enumerate(section.locations)
+    }
+    return _at(
+        at,
+        lambda: PromiseSettings(
+            default_location=_at("default_location", lambda: _schedule(default)),
+            locations=locations,
+            transit=transit,
+            holidays=_converted(section.holidays),
+            working_days=_converted(section.working_days),
+        ),
+    )
+
+
+def _document_path(doc: MerchantConfigDocument, field: str) -> str:
+    """The document path of a field :meth:`CarrierSettings.check` names (``shops.0.carriers.1`` of the
+    settings → ``shops.<index in the document>.carriers.carriers.<index in the document's list>``)."""
+    parts = field.split(".")
+    value_index = int(parts[-1]) if parts[-1].isdigit() else None
+    section = doc.rules.carriers
+    if parts[0] == "rules" and value_index is not None:
+        return f"rules.carriers.rules.{value_index}.carrier"
+    if parts[0] == "transit" and value_index is not None:
+        return f"rules.promise.transit.{value_index}.carrier"
+    if parts[0] == "shops" and len(parts) == 4:
+        shops = [i for i, shop in enumerate(doc.shops) if shop.carriers is not None]
+        index = shops[int(parts[1])]
+        given = getattr(doc.shops[index].carriers, parts[2])
+        return f"shops.{index}.carriers.{parts[2]}.{_position(given, parts, field)}"
+    if parts[0] in {"skus", "regions"} and len(parts) == 4:
+        entry = getattr(section, parts[0])[int(parts[1])]
+        return f"rules.carriers.{parts[0]}.{parts[1]}.{parts[2]}.{_position(getattr(entry, parts[2]), parts, field)}"
+    return f"rules.carriers.{field}"
+
+
+def _position(given: list[str], parts: list[str], field: str) -> str:
+    """The index in the document's list of the carrier the settings list (in their own order) at ``parts[-1]``."""
+    return parts[-1] if parts[2] != "forbidden" else str(given.index(sorted(set(given))[int(parts[-1])]))
+
+
 def _settings(doc: MerchantConfigDocument, channels: tuple[Channel, ...]) -> PipelineSettings:
     review = _apply(ReviewSettings(), doc.rules.review)
     merge = _apply(MergeSettings(), doc.rules.merge)
     routing = _apply(RoutingSettings(), doc.rules.routing)
     shops = list(zip(channels, doc.shops, strict=True))
+    transit = _at("rules.promise", lambda: _transit(doc.rules.promise))
     return PipelineSettings(
         review=review,
         merge=merge,
@@ -579,6 +900,8 @@ def _settings(doc: MerchantConfigDocument, channels: tuple[Channel, ...]) -> Pip
         shop_review={ch: _apply(review, s.review) for ch, s in shops if s.review is not None},
         shop_merge={ch: _apply(merge, s.merge) for ch, s in shops if s.merge is not None},
         shop_routing={ch: _apply(routing, s.routing) for ch, s in shops if s.routing is not None},
+        carriers=_carrier_settings(doc, channels, transit),
+        promise=_promise_settings(doc.rules.promise, transit),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Final, Literal
 
 import attrs
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from omscore.boundary._fields import (
     MAX_QUANTITY,
@@ -16,6 +16,7 @@ from omscore.boundary._fields import (
     Code,
     ExternalId,
     GeoPayload,
+    IsoDate,
     IsoDatetime,
     Minor,
     Name,
@@ -24,6 +25,8 @@ from omscore.boundary._fields import (
 )
 from omscore.domain.catalog import Kit, Sku
 from omscore.domain.network import Carrier, Location
+from omscore.policies.carriers.settings import CarrierRules, CarrierSettings, MemoRules, ShopCarrierRule
+from omscore.policies.promise import LocationSchedule
 from omscore.policies.settings import MergeSettings, ReviewSettings, RoutingSettings
 from omscore.policies.sharing import PoolRule, ShareRule
 from omscore.policies.sourcing import (
@@ -453,6 +456,237 @@ class SplitConfig(BaseModel):
     )
 
 
+# --- carriers and promise ------------------------------------------------------------------------------------
+
+CriterionName = Literal["priority", "cost", "sla"]
+"""The values of :class:`~omscore.policies.carriers.settings.Criterion` (a test keeps them equal)."""
+_CarrierList = Annotated[list[Code], Field(max_length=1_000)]
+_RankBy = Annotated[list[CriterionName], Field(max_length=3)]
+_Weekdays = Annotated[list[Annotated[int, Field(ge=0, le=6)]], Field(max_length=7)]
+_Dates = Annotated[list[IsoDate], Field(max_length=10_000)]
+_Cutoff = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+_Timezone = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^\S+$")]
+
+
+class CarrierRulesConfig(BaseModel):
+    """What the merchant adds to one carrier: limits, quota and share."""
+
+    model_config = STRICT
+
+    carrier: Code = Field(description="A carrier id declared in carriers.")
+    max_volume_cm3: int | None = Field(
+        default=_default(CarrierRules, "max_volume_cm3"), ge=0, le=10**9, description="Largest parcel; null: no limit."
+    )
+    max_cod_minor: Minor | None = Field(
+        default=_default(CarrierRules, "max_cod_minor"),
+        description="Most cash it collects on delivery for one parcel; null: no limit.",
+    )
+    required_tags: _TagList = Field(
+        default_factory=list, max_length=32, description="It takes only parcels carrying every one of these tags."
+    )
+    excluded_tags: _TagList = Field(
+        default_factory=list, max_length=32, description="It refuses parcels carrying any of these tags."
+    )
+    volumetric_divisor: int | None = Field(
+        default=_default(CarrierRules, "volumetric_divisor"),
+        ge=1,
+        le=10**6,
+        description="Charge by volume weight (volume_cm3 × 1000 / divisor grams) when heavier; null: actual weight.",
+    )
+    daily_quota: int | None = Field(
+        default=_default(CarrierRules, "daily_quota"),
+        ge=0,
+        le=10**9,
+        description="Parcels a day it should get at one location; null: no limit.",
+    )
+    hard_quota: bool = Field(
+        default=_default(CarrierRules, "hard_quota"),
+        description="A full carrier is not eligible at all (otherwise used only when no other carrier is).",
+    )
+    share: int = Field(
+        default=_default(CarrierRules, "share"),
+        ge=0,
+        le=10**6,
+        description="Its weight in the daily split between carriers; 0: not shared.",
+    )
+
+
+class RegionCarriersConfig(BaseModel):
+    """地区匹配: carriers preferred for a region and its sub-regions."""
+
+    model_config = STRICT
+
+    region: Region = Field(description="A region code, e.g. CN/Zhejiang.")
+    carriers: Annotated[list[Code], Field(min_length=1, max_length=1_000)] = Field(
+        description="Carrier ids preferred, in order."
+    )
+
+
+class SkuCarriersConfig(BaseModel):
+    """例外商品: carriers a SKU, or every SKU with a tag, needs or must not use."""
+
+    model_config = STRICT
+
+    sku: Code | None = Field(default=None, description="A SKU code declared in skus (give sku or tag).")
+    tag: Tag | None = Field(default=None, description="A SKU tag (give sku or tag).")
+    carriers: _CarrierList = Field(default_factory=list, description="Carrier ids preferred, in order.")
+    only: bool = Field(default=False, description="Parcels with it go with no carrier outside carriers.")
+    forbidden: _CarrierList = Field(default_factory=list, description="Carrier ids never used for it.")
+
+
+class MemoAlias(BaseModel):
+    """A name of a carrier as buyers and sellers write it in memos."""
+
+    model_config = STRICT
+
+    alias: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^\S(?:.*\S)?$")] = Field(
+        description="The name or abbreviation, e.g. 中通."
+    )
+    carrier: Code = Field(description="A carrier id declared in carriers.")
+
+
+class MemoConfig(BaseModel):
+    """根据备注提取物流: carriers named in memos."""
+
+    model_config = STRICT
+
+    read_seller_memo: bool = Field(
+        default=_default(MemoRules, "read_seller_memo"), description="Read the seller's memo (it wins)."
+    )
+    read_buyer_memo: bool = Field(default=_default(MemoRules, "read_buyer_memo"), description="Read the buyer's memo.")
+    builtin_aliases: bool = Field(
+        default=True, description="Start from the built-in table of Chinese carrier names (false: only aliases)."
+    )
+    aliases: list[MemoAlias] = Field(
+        default_factory=list, max_length=10_000, description="Further names, each once; they win over built-in ones."
+    )
+    negations: list[Annotated[str, StringConstraints(min_length=1, max_length=32)]] | None = Field(
+        default=None,
+        max_length=1_000,
+        description="Words that turn a mention into a refusal (不要中通); null: the built-in list.",
+    )
+
+
+class CarriersConfig(BaseModel):
+    """快递策略: how carriers are chosen."""
+
+    model_config = STRICT
+
+    rank_by: _RankBy = Field(
+        default_factory=lambda: [c.value for c in _default(CarrierSettings, "rank_by")],
+        description="Criteria compared in order when no preference decides: priority, cost, sla; then the id.",
+    )
+    candidates: _CarrierList | None = Field(
+        default=None, description="The carriers the ranking chooses among; null: every carrier."
+    )
+    fallback: _CarrierList = Field(
+        default_factory=list, description="补充策略: carriers tried in order when nothing else found one."
+    )
+    rules: list[CarrierRulesConfig] = Field(
+        default_factory=list, max_length=MAX_NETWORK_ENTRIES, description="Per-carrier limits, quotas and shares."
+    )
+    regions: list[RegionCarriersConfig] = Field(
+        default_factory=list, max_length=MAX_RULE_ENTRIES, description="Region preferences, each region once."
+    )
+    skus: list[SkuCarriersConfig] = Field(
+        default_factory=list, max_length=MAX_RULE_ENTRIES, description="SKU and tag rules, in precedence order."
+    )
+    memo: MemoConfig = Field(default_factory=MemoConfig, description="Reading carriers from memos.")
+
+
+class ShopCarriersConfig(BaseModel):
+    """例外店铺: how one shop's parcels choose carriers."""
+
+    model_config = STRICT
+
+    carriers: _CarrierList = Field(default_factory=list, description="Carrier ids the shop prefers, in order.")
+    only: bool = Field(
+        default=_default(ShopCarrierRule, "only"), description="The shop's parcels go with no carrier outside carriers."
+    )
+    forbidden: _CarrierList = Field(default_factory=list, description="Carrier ids never used for the shop.")
+    rank_by: _RankBy | None = Field(default=None, description="The shop's ranking; null: the merchant's.")
+    candidates: _CarrierList | None = Field(
+        default=None, description="The carriers the shop's ranking chooses among; null: the merchant's."
+    )
+    fallback: _CarrierList | None = Field(default=None, description="The shop's fallback chain; null: the merchant's.")
+
+
+class ScheduleConfig(BaseModel):
+    """When a location hands parcels to carriers."""
+
+    model_config = STRICT
+
+    processing_days: int = Field(
+        default=_default(LocationSchedule, "processing_days"),
+        ge=0,
+        le=365,
+        description="Shipping days between the day an order counts from and the day it ships.",
+    )
+    cutoff: _Cutoff = Field(
+        default=_default(LocationSchedule, "cutoff").strftime("%H:%M"),
+        description="Local time HH:MM; an order ready at or after it counts from the next shipping day.",
+    )
+    timezone: _Timezone = Field(
+        default=_default(LocationSchedule, "timezone"), description="IANA time zone of the location."
+    )
+    closed_weekdays: _Weekdays = Field(
+        default_factory=list, description="Weekdays it does not ship, 0 = Monday … 6 = Sunday."
+    )
+    closed_dates: _Dates = Field(default_factory=list, description="Dates it does not ship besides the holidays.")
+
+
+class LocationScheduleConfig(ScheduleConfig):
+    """The schedule of one location; omitted fields are taken from default_location."""
+
+    location: Code = Field(description="A location id declared in locations.")
+
+
+class RegionDays(BaseModel):
+    """Transit days of a carrier to one region."""
+
+    model_config = STRICT
+
+    region: Region = Field(description="A region code, e.g. CN/Zhejiang.")
+    days: int = Field(ge=0, le=365, description="Delivery days to it and its sub-regions.")
+
+
+class TransitConfig(BaseModel):
+    """How long one carrier takes, by destination region."""
+
+    model_config = STRICT
+
+    carrier: Code = Field(description="A carrier id declared in carriers.")
+    by_region: list[RegionDays] = Field(
+        default_factory=list, max_length=MAX_RULE_ENTRIES, description="Days by region; the most specific wins."
+    )
+    default_days: int | None = Field(
+        default=None, ge=0, le=365, description="Days to other regions; null: the carrier's sla_days."
+    )
+    closed_weekdays: _Weekdays = Field(
+        default_factory=list, description="Weekdays it neither collects nor delivers, 0 = Monday … 6 = Sunday."
+    )
+
+
+class PromiseConfig(BaseModel):
+    """时效承诺: what delivery promises depend on."""
+
+    model_config = STRICT
+
+    default_location: ScheduleConfig = Field(
+        default_factory=ScheduleConfig, description="The schedule of a location not listed in locations."
+    )
+    locations: list[LocationScheduleConfig] = Field(
+        default_factory=list, max_length=MAX_NETWORK_ENTRIES, description="Schedules by location, each once."
+    )
+    transit: list[TransitConfig] = Field(
+        default_factory=list, max_length=MAX_NETWORK_ENTRIES, description="Transit times by carrier, each once."
+    )
+    holidays: _Dates = Field(default_factory=list, description="Dates with no pickup and no delivery anywhere.")
+    working_days: _Dates = Field(
+        default_factory=list, description="Make-up working days (调休): open even on a closed weekday."
+    )
+
+
 class RulesConfig(BaseModel):
     """The merchant-wide rules of the pipeline."""
 
@@ -462,6 +696,8 @@ class RulesConfig(BaseModel):
     merge: MergeRules = Field(default_factory=MergeRules)
     routing: RoutingRules = Field(default_factory=RoutingRules)
     split: SplitConfig = Field(default_factory=SplitConfig)
+    carriers: CarriersConfig = Field(default_factory=CarriersConfig)
+    promise: PromiseConfig = Field(default_factory=PromiseConfig)
 
 
 # --- stock sharing -------------------------------------------------------------------------------------------
@@ -622,6 +858,9 @@ class ShopConfig(BaseModel):
         default=None, description="Routing rules of this shop; omitted fields inherit."
     )
     split: SplitConfig | None = Field(default=None, description="Split rules of this shop; omitted fields inherit.")
+    carriers: ShopCarriersConfig | None = Field(
+        default=None, description="The shop's carrier rules (例外店铺); null: the merchant-wide ones."
+    )
 
 
 class SkuConfig(BaseModel):
