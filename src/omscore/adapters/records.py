@@ -206,6 +206,18 @@ def _recipient_from(data: Mapping[str, Any]) -> Recipient:
     return Recipient(data["name"], data["phone"], _address_from(data["address"]))
 
 
+def _hold(hold: Hold) -> Record:
+    record: Record = {"kind": hold.kind.value, "detail": hold.detail}
+    if hold.seen:
+        record["seen"] = [[location, sku, available] for location, sku, available in hold.seen]
+    return record
+
+
+def _hold_from(data: Mapping[str, Any]) -> Hold:
+    seen = tuple((LocationId(loc), SkuCode(sku), int(n)) for loc, sku, n in data.get("seen", ()))
+    return Hold(_enum(HoldKind, data["kind"]), data["detail"], seen)
+
+
 def order_to_record(order: Order) -> Record:
     """The order's state as JSON-ready data (its recorded events are not included).
 
@@ -233,7 +245,7 @@ def order_to_record(order: Order) -> Record:
         "priority": order.priority,
         "pickup_location": order.pickup_location,
         "status": order.status.value,
-        "holds": [{"kind": hold.kind.value, "detail": hold.detail} for hold in order.holds],
+        "holds": [_hold(hold) for hold in order.holds],
         "merged_into": order.merged_into,
         "merged_from": list(order.merged_from),
         "merge_key": order.merge_key,
@@ -279,7 +291,7 @@ def _order_from(data: Mapping[str, Any]) -> Order:
         priority=data["priority"],
         pickup_location=None if pickup is None else LocationId(pickup),
         status=_enum(OrderStatus, data["status"]),
-        holds=tuple(Hold(_enum(HoldKind, h["kind"]), h["detail"]) for h in data["holds"]),
+        holds=tuple(_hold_from(h) for h in data["holds"]),
         merged_into=None if merged_into is None else OrderId(merged_into),
         merged_from=tuple(OrderId(i) for i in data["merged_from"]),
         merge_key=data["merge_key"],

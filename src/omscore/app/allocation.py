@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -10,8 +11,8 @@ import attrs
 
 from omscore.app.context import Context
 from omscore.app.retry import in_unit_of_work
-from omscore.domain.identity import OrderId, ShipmentId
-from omscore.domain.inventory import ReservationLine
+from omscore.domain.identity import LocationId, OrderId, ShipmentId, SkuCode
+from omscore.domain.inventory import ReservationLine, StockKey, StockLevel
 from omscore.domain.order import Hold, HoldKind, Order, OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentStatus
 from omscore.policies.explain import Explanation
@@ -74,7 +75,8 @@ def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
     explanations = [decision.explanation]
     order.record_decision("routing", decision.explanation.summary, decision.explanation.steps)
     if not decision.complete:
-        order.hold(Hold(HoldKind.OUT_OF_STOCK, decision.explanation.summary))
+        seen = _seen(order, levels, network.locations)
+        order.hold(Hold(HoldKind.OUT_OF_STOCK, decision.explanation.summary, seen))
         return RoutingResult(RoutingStatus.OUT_OF_STOCK, order.id, (), tuple(explanations))
 
     split = decide_split(order, decision.allocations, catalog, ctx.policies.split, today=today)
@@ -118,7 +120,8 @@ def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
     outcome = uow.inventory.reserve(order.id, lines)
     if not outcome.ok:
         short = ", ".join(f"{s.sku}@{s.location} {s.requested}>{s.available}" for s in outcome.shortages)
-        order.hold(Hold(HoldKind.OUT_OF_STOCK, f"stock moved while planning: {short}"))
+        seen = _seen(order, uow.inventory.levels(sorted(levels)), network.locations)
+        order.hold(Hold(HoldKind.OUT_OF_STOCK, f"stock moved while planning: {short}", seen))
         return RoutingResult(RoutingStatus.OUT_OF_STOCK, order.id, (), tuple(explanations))
     order.allocate(s.id for s in shipments)
     now = ctx.clock.now()
@@ -132,6 +135,19 @@ def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
     return RoutingResult(RoutingStatus.ALLOCATED, order.id, tuple(s.id for s in shipments), tuple(explanations))
 
 
+def _seen(
+    order: Order, levels: Mapping[StockKey, StockLevel], locations: Iterable[LocationId]
+) -> tuple[tuple[LocationId, SkuCode, int], ...]:
+    """What an out-of-stock hold remembers: the available quantity of every (location, SKU) the order needs,
+    so that the hold lifts by itself when any of them grows."""
+    skus = sorted({line.sku for line in order.lines})
+    return tuple(
+        (loc, sku, max(0, levels[(loc, sku)].available if (loc, sku) in levels else 0))
+        for loc in sorted(locations)
+        for sku in skus
+    )
+
+
 def merchant_today(ctx: Context) -> date:
     """Today in the merchant's time zone (the promise settings' default location time zone)."""
     zone = ctx.settings.promise.default_location.timezone or DEFAULT_TIMEZONE
@@ -140,10 +156,11 @@ def merchant_today(ctx: Context) -> date:
 
 def deallocate_in(uow: UnitOfWork, order: Order, reason: str) -> None:
     """Undo the routing of an allocated (not released) order: release its stock, withdraw its shipments,
-    and store it approved again."""
+    and store it approved again. The withdrawn shipments are superseded: the order's units live on in the
+    shipments it is planned into next (or, when it is cancelled, in none)."""
     for shipment in uow.shipments.for_order(order.id):
         if shipment.status is ShipmentStatus.PLANNED:
-            shipment.cancel()
+            shipment.cancel(superseded=True)
             uow.shipments.save(shipment)
     uow.inventory.release(order.id)
     order.deallocate(reason)

@@ -17,16 +17,6 @@ from omscore.domain.order import RESERVING, Order, OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentStatus
 from omscore.ports.unit_of_work import UnitOfWork
 
-#: Shipments that still count towards their order's accounting (re-planned ones are ``CANCELLED``).
-_COUNTED = frozenset(
-    {
-        ShipmentStatus.PLANNED,
-        ShipmentStatus.RELEASED,
-        ShipmentStatus.SHIPPED,
-        ShipmentStatus.DELIVERED,
-        ShipmentStatus.INTERCEPTED,
-    }
-)
 _LIMIT = 20
 
 
@@ -242,7 +232,10 @@ _PRE = frozenset({OrderStatus.RECEIVED, OrderStatus.HELD, OrderStatus.APPROVED})
 
 
 def _counted(shipments: list[Shipment]) -> list[Shipment]:
-    return [s for s in shipments if s.status in _COUNTED and not s.superseded]
+    """The shipments that account for the order's units: every one but those superseded by a re-plan. A
+    shipment withdrawn with its units (cancelled before release or intercepted after it, the order or part of
+    it being cancelled) still counts: its units are accounted for as cancelled, back in stock."""
+    return [s for s in shipments if not s.superseded]
 
 
 def _note(problems: list[str], text: str) -> None:

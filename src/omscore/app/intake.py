@@ -10,6 +10,8 @@ apportioned exactly over the components by their reference prices.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
+from typing import Protocol
 
 import attrs
 
@@ -21,7 +23,7 @@ from omscore.app.retry import in_unit_of_work
 from omscore.domain.catalog import Catalog
 from omscore.domain.identity import ExternalOrderRef, LineId, OrderId, SkuCode
 from omscore.domain.order import PRE_ROUTING, Order, OrderLine, OrderStatus
-from omscore.domain.platform_order import PlatformOrder, PlatformStatus
+from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus
 from omscore.ports.unit_of_work import UnitOfWork
 
 
@@ -58,10 +60,21 @@ class IntakeResult:
     created: bool = False
 
 
-def order_lines(po: PlatformOrder, catalog: Catalog) -> list[OrderLine]:
+class PlatformLines(Protocol):
+    """The part of a platform order that line mapping reads: its reference and its lines."""
+
+    @property
+    def ref(self) -> ExternalOrderRef: ...
+
+    @property
+    def lines(self) -> Sequence[PlatformLine]: ...
+
+
+def order_lines(po: PlatformLines, catalog: Catalog) -> list[OrderLine]:
     """Map a platform order's lines to order lines: listing → SKU, kit → one line per component.
 
-    A listing the catalog does not know becomes a line with an empty SKU (review holds it as unmapped).
+    A listing the catalog does not know becomes a line with an empty SKU (review holds it as unmapped; the
+    line is mapped again when the catalog changes, see :func:`remap_lines`).
     """
     lines: list[OrderLine] = []
     for pl in po.lines:
@@ -107,6 +120,40 @@ def order_lines(po: PlatformOrder, catalog: Catalog) -> list[OrderLine]:
                 )
             )
     return lines
+
+
+@attrs.frozen
+class _Unmapped:
+    ref: ExternalOrderRef
+    lines: tuple[PlatformLine, ...]
+
+
+def remap_lines(order: Order, catalog: Catalog) -> list[OrderLine] | None:
+    """The order's lines with every line that mapped to no SKU mapped again against ``catalog`` (a kit is
+    exploded into its components, as at intake), or ``None`` when no such line maps now. Lines keep their
+    ids (kit components get ``<line>.<n>``), their origin and what the platform said of them."""
+    if not order.unmapped_lines:
+        return None
+    lines: list[OrderLine] = []
+    changed = False
+    for line in order.lines:
+        if line.sku:
+            lines.append(line)
+            continue
+        platform_line = PlatformLine(
+            line_id=line.id,
+            listing_id=line.listing_id,
+            quantity=line.quantity,
+            amount=line.amount,
+            unit_price=line.unit_price,
+            discount=line.discount,
+            is_gift=line.is_gift,
+            presale_ship_date=line.presale_ship_date,
+        )
+        mapped = order_lines(_Unmapped(line.origin, (platform_line,)), catalog)
+        changed = changed or any(m.sku for m in mapped)
+        lines.extend(attrs.evolve(m, origin_line_id=line.origin_line_id or line.id) for m in mapped)
+    return lines if changed else None
 
 
 def ingest(ctx: Context, po: PlatformOrder) -> IntakeResult:

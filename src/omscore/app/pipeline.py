@@ -21,7 +21,8 @@ from omscore.app.context import Context
 from omscore.app.intake import IntakeResult, ingest
 from omscore.app.merging import MergeResult, merge_order, unmerge
 from omscore.app.retry import in_unit_of_work
-from omscore.app.review import ReviewResult, release_hold, review_order
+from omscore.app.holds import hold_failed, lift_after_master_data_in, recheck_holds, release_hold
+from omscore.app.review import ReviewResult, review_order
 from omscore.app.shipping import (
     ConfirmResult,
     confirm_delivered,
@@ -34,6 +35,7 @@ from omscore.app.stock import adjust_stock, receive_stock, retry_out_of_stock, s
 from omscore.boundary.payload import parse_platform_order
 from omscore.domain.address import Recipient
 from omscore.domain.catalog import Catalog
+from omscore.domain.errors import ConcurrencyConflict, DuplicateKey, PersistenceError
 from omscore.domain.identity import CarrierId, ExternalOrderRef, LocationId, OrderId, ShipmentId, SkuCode
 from omscore.domain.inventory import StockKey, StockLevel
 from omscore.domain.network import Network
@@ -57,6 +59,11 @@ class StageCounts:
     out_of_stock: int = 0
     no_carrier: int = 0
     released: int = 0
+    lifted: int = 0
+    """Held orders whose holds ended by themselves (their cause cleared) at the start of the pass."""
+    failed: tuple[OrderId, ...] = ()
+    """Orders on which a step raised: each is held (:attr:`~omscore.domain.order.HoldKind.FAILED`) with the
+    error kept in its hold and decisions; the other orders went on."""
 
 
 class OrderManagement:
@@ -70,7 +77,11 @@ class OrderManagement:
     def load_master_data(
         self, catalog: Catalog, network: Network, stock: Iterable[tuple[StockKey, int, int]] = ()
     ) -> None:
-        """Store the catalog and network and book initial stock as ((location, sku), on_hand, safety)."""
+        """Store the catalog and network and book initial stock as ((location, sku), on_hand, safety).
+
+        Orders waiting on the master data resume by themselves: lines whose listing mapped to nothing are
+        mapped again (their unmapped-SKU hold lifts when every line maps), and no-carrier holds lift so that
+        routing tries again."""
 
         def work(uow: UnitOfWork) -> None:
             uow.catalog.store(catalog)
@@ -80,6 +91,7 @@ class OrderManagement:
                     uow.inventory.receive(location, sku, on_hand)
                 if safety > 0:
                     uow.inventory.set_safety(location, sku, safety)
+            lift_after_master_data_in(self.ctx, uow)
 
         in_unit_of_work(self.ctx.uow, work, self.ctx.max_attempts)
 
@@ -180,15 +192,28 @@ class OrderManagement:
         return advance_order(self.ctx, order_id)
 
     def process(self, *, release: bool = True) -> StageCounts:
-        """Advance every received or approved order (review → merge → routing), then, with ``release``, send
-        every allocated order's shipments to their locations (the release wave).
+        """Run one pass of the pipeline and return what it did.
 
-        Orders are taken in id order, so the result is the same however they were stored.
+        1. Holds whose cause has cleared are lifted (stock the order waits for has grown, a listing maps
+           now, the recipient is complete): see :mod:`omscore.app.holds`.
+        2. Every received or approved order is advanced (review → merge → routing) in **fill order**:
+           higher priority first, then earlier placement, then lower id (:attr:`Order.fill_key`), so that
+           scarce stock goes to the orders that come first in that order, however they were stored.
+        3. With ``release``, every allocated order's shipments are sent to their locations (the release wave).
+
+        A step that raises on one order does not stop the others: that order is held with the error
+        (:attr:`StageCounts.failed`). Storage faults other than conflicts are not contained; they propagate.
         """
         counts = StageCounts()
-        waiting = sorted(self.orders_with_status(OrderStatus.RECEIVED) + self.orders_with_status(OrderStatus.APPROVED))
-        for order_id in waiting:
-            result = self.advance(order_id)
+        counts.lifted = len(recheck_holds(self.ctx))
+        failed: list[OrderId] = []
+        for order_id in self._in_fill_order(OrderStatus.RECEIVED, OrderStatus.APPROVED):
+            try:
+                result = self.advance(order_id)
+            except Exception as error:
+                self._contain(error, order_id, "advance")
+                failed.append(order_id)
+                continue
             if result.review is not None:
                 counts.reviewed += 1
                 if result.review.status is OrderStatus.APPROVED:
@@ -203,10 +228,28 @@ class OrderManagement:
                 counts.out_of_stock += status is RoutingStatus.OUT_OF_STOCK
                 counts.no_carrier += status is RoutingStatus.NO_CARRIER
         if release:
-            for order_id in self.orders_with_status(OrderStatus.ALLOCATED):
-                if self.release(order_id):
-                    counts.released += 1
+            for order_id in self._in_fill_order(OrderStatus.ALLOCATED):
+                try:
+                    released = self.release(order_id)
+                except Exception as error:
+                    self._contain(error, order_id, "release")
+                    failed.append(order_id)
+                    continue
+                counts.released += released
+        counts.failed = tuple(failed)
         return counts
+
+    def _in_fill_order(self, *statuses: OrderStatus) -> list[OrderId]:
+        def read(uow: UnitOfWork) -> list[OrderId]:
+            orders = [uow.orders.get(i) for status in statuses for i in uow.orders.ids_with_status(status)]
+            return [o.id for o in sorted((o for o in orders if o is not None), key=lambda o: o.fill_key)]
+
+        return self._read(read)
+
+    def _contain(self, error: Exception, order_id: OrderId, stage: str) -> None:
+        if isinstance(error, PersistenceError) and not isinstance(error, ConcurrencyConflict | DuplicateKey):
+            raise error
+        hold_failed(self.ctx, order_id, stage, error)
 
     def release_due_shipments(self) -> int:
         """Send presale parcels whose ship-after date has come (run it daily, or after the clock moves)."""

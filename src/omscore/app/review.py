@@ -5,9 +5,10 @@ from __future__ import annotations
 import attrs
 
 from omscore.app.context import Context
+from omscore.app.intake import remap_lines
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.identity import OrderId
-from omscore.domain.order import HoldKind, Order, OrderStatus
+from omscore.domain.order import Order, OrderStatus
 from omscore.policies.explain import Explanation
 from omscore.policies.merge import merge_key
 from omscore.policies.review import review
@@ -38,6 +39,9 @@ def review_order(ctx: Context, order_id: OrderId) -> ReviewResult:
 def review_in(ctx: Context, uow: UnitOfWork, order: Order) -> ReviewResult:
     """Review a received ``order`` in place (the caller saves it)."""
     catalog = uow.catalog.load()
+    remapped = remap_lines(order, catalog)
+    if remapped is not None:
+        order.remap_lines(remapped)
     rules = ctx.policies.review_rules(ctx.settings.review_for(order.channel))
     decision = review(order, catalog, rules)
     order.record_decision("review", decision.explanation.summary, decision.explanation.steps)
@@ -54,22 +58,3 @@ def approve_in(ctx: Context, order: Order, reason: str) -> None:
     order.approve(reason)
     decision = merge_key(order, ctx.settings.merge_for(order.channel))
     order.set_merge_key(decision.key)
-
-
-def release_hold(ctx: Context, order_id: OrderId, kind: HoldKind, note: str = "") -> OrderStatus:
-    """Clear one hold (a person checked it, or its condition passed). When none is left the order is
-    approved. Returns the order's status afterwards."""
-
-    def work(uow: UnitOfWork) -> OrderStatus:
-        order = uow.orders.get(order_id)
-        if order is None:
-            return OrderStatus.CANCELLED
-        if order.status is not OrderStatus.HELD or not order.has_hold(kind):
-            return order.status
-        order.release_hold(kind)
-        if not order.holds:
-            approve_in(ctx, order, f"hold {kind} released{': ' + note if note else ''}")
-        uow.orders.save(order)
-        return order.status
-
-    return in_unit_of_work(ctx.uow, work, ctx.max_attempts)

@@ -7,7 +7,7 @@ from omscore.app.retry import in_unit_of_work
 from omscore.app.review import approve_in
 from omscore.domain.identity import LocationId, OrderId, SkuCode
 from omscore.domain.inventory import StockLevel
-from omscore.domain.order import HoldKind, OrderStatus
+from omscore.domain.order import HoldKind, Order, OrderStatus
 from omscore.ports.unit_of_work import UnitOfWork
 
 
@@ -35,10 +35,13 @@ def set_safety_stock(ctx: Context, location: LocationId, sku: SkuCode, safety: i
 
 def retry_out_of_stock(ctx: Context) -> list[OrderId]:
     """Clear the out-of-stock hold of every held order so routing tries it again; orders with no other hold
-    are approved. Returns the orders released, in id order."""
+    are approved. Returns the orders released, in fill order (:attr:`~omscore.domain.order.Order.fill_key`).
+
+    Out-of-stock holds also lift by themselves on the next :meth:`~omscore.app.pipeline.OrderManagement.process`
+    once stock an order waits for has grown; this forces a retry of all of them."""
 
     def work(uow: UnitOfWork) -> list[OrderId]:
-        released: list[OrderId] = []
+        released: list[Order] = []
         for order_id in uow.orders.ids_with_status(OrderStatus.HELD):
             order = uow.orders.get(order_id)
             if order is None or not order.has_hold(HoldKind.OUT_OF_STOCK):
@@ -47,7 +50,7 @@ def retry_out_of_stock(ctx: Context) -> list[OrderId]:
             if not order.holds:
                 approve_in(ctx, order, "stock may have arrived")
             uow.orders.save(order)
-            released.append(order.id)
-        return released
+            released.append(order)
+        return [order.id for order in sorted(released, key=lambda o: o.fill_key)]
 
     return in_unit_of_work(ctx.uow, work, ctx.max_attempts)

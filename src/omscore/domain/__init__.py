@@ -49,7 +49,7 @@ from omscore.domain.inventory import (
 )
 from omscore.domain.money import Money, allocate
 from omscore.domain.network import Carrier, Location, LocationKind, Network
-from omscore.domain.order import Decision, Hold, HoldKind, Order, OrderLine, OrderStatus, PaymentMode
+from omscore.domain.order import Decision, Hold, HoldEnd, HoldKind, Order, OrderLine, OrderStatus, PaymentMode
 from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus
 from omscore.domain.shipment import Shipment, ShipmentLine, ShipmentStatus
 
@@ -66,6 +66,7 @@ __all__ = [
     "ExternalOrderRef",
     "GeoPoint",
     "Hold",
+    "HoldEnd",
     "HoldKind",
     "IllegalTransition",
     "InvalidAddress",

@@ -76,6 +76,15 @@ class HoldReleased(DomainEvent):
 
 
 @attrs.frozen
+class LinesRemapped(DomainEvent):
+    """Lines of a waiting order were mapped again after the catalog changed; ``listings`` now map."""
+
+    name: ClassVar[str] = "order.lines_remapped"
+    order_id: str
+    listings: tuple[str, ...]
+
+
+@attrs.frozen
 class OrderMerged(DomainEvent):
     name: ClassVar[str] = "order.merged"
     order_id: str

@@ -77,25 +77,60 @@ class PaymentMode(enum.StrEnum):
     """Cash on delivery (货到付款): the carrier collects the order total."""
 
 
+class HoldEnd(enum.StrEnum):
+    """How a hold ends."""
+
+    CONDITION = "condition"
+    """omscore re-checks the cause whenever the data it depends on changes (stock, catalog, network, the
+    recipient) and lifts the hold by itself when the cause has cleared; a person may also release it."""
+    PERSON = "person"
+    """Only :meth:`~omscore.app.pipeline.OrderManagement.release_hold` ends it: a person decides."""
+
+
 class HoldKind(enum.StrEnum):
-    """Why an order waits. ``OUT_OF_STOCK`` clears itself when stock arrives; the others need a person or rule."""
+    """Why an order waits. :attr:`ends_by` says whether omscore lifts the hold by itself when its cause clears
+    (:attr:`HoldEnd.CONDITION`) or a person must release it (:attr:`HoldEnd.PERSON`)."""
 
     INCOMPLETE_ADDRESS = "incomplete_address"
+    """The recipient lacks a name, phone or address part; lifts when ``change_address`` completes it."""
     COD_LIMIT = "cod_limit"
     MEMO = "memo"
     UNMAPPED_SKU = "unmapped_sku"
+    """A listing maps to no known SKU; lifts when the catalog maps it (the lines are mapped again)."""
     OUT_OF_STOCK = "out_of_stock"
+    """Routing found too little stock; lifts when stock the order needs grows (a receipt, an adjustment, a
+    freed reservation), and the orders waiting are routed again in fill order."""
     NO_CARRIER = "no_carrier"
+    """No carrier serves a parcel; lifts when the catalog or network is stored again."""
     MANUAL = "manual"
     RISK = "risk"
+    FAILED = "failed"
+    """A step raised an error on this order; the detail keeps the error. The other orders went on."""
+
+    @property
+    def ends_by(self) -> HoldEnd:
+        return HoldEnd.CONDITION if self in _CONDITION_HOLDS else HoldEnd.PERSON
+
+
+_CONDITION_HOLDS = frozenset(
+    {HoldKind.INCOMPLETE_ADDRESS, HoldKind.UNMAPPED_SKU, HoldKind.OUT_OF_STOCK, HoldKind.NO_CARRIER}
+)
 
 
 @attrs.frozen
 class Hold:
-    """A typed reason an order cannot proceed, with a human explanation."""
+    """A typed reason an order cannot proceed, with a human explanation.
+
+    Attributes:
+        kind: why the order waits (and so how the hold ends, :attr:`HoldKind.ends_by`).
+        detail: the reason, for people.
+        seen: for an out-of-stock hold, the available quantity of each (location, SKU) the order needs as
+            routing saw it; the hold lifts when any of them grows.
+    """
 
     kind: HoldKind
     detail: str
+    seen: tuple[tuple[LocationId, SkuCode, int], ...] = ()
 
 
 @attrs.frozen
@@ -321,6 +356,17 @@ class Order:
                 return line
         raise InvalidInput("line_id", line_id, f"order {self.id} has no such line")
 
+    @property
+    def fill_key(self) -> tuple[int, datetime, str]:
+        """The documented total order in which orders are processed and get scarce stock: higher
+        :attr:`priority` first, then earlier :attr:`placed_at`, then lower :attr:`id`."""
+        return (-self.priority, self.placed_at, self.id)
+
+    @property
+    def unmapped_lines(self) -> tuple[OrderLine, ...]:
+        """Lines whose listing mapped to no SKU at intake (their ``sku`` is empty)."""
+        return tuple(line for line in self.lines if not line.sku)
+
     def has_hold(self, kind: HoldKind) -> bool:
         return any(h.kind is kind for h in self.holds)
 
@@ -368,6 +414,27 @@ class Order:
         if self.status is not OrderStatus.RECEIVED:
             self._move(OrderStatus.RECEIVED)
         self.events.append(ev.OrderRevised(self.id, str(self.ref), revision))
+
+    def remap_lines(self, lines: Sequence[OrderLine]) -> None:
+        """Replace the lines with the same lines mapped again against a newer catalog (a listing that mapped
+        to nothing now maps to a SKU or a kit). Quantities and money stay as the platform sent them.
+
+        Raises:
+            IllegalTransition: when the order is already routed, merged or final.
+            InvalidInput: when the new lines do not carry the same units ordered and amounts paid per origin.
+        """
+        if self.status not in PRE_ROUTING:
+            raise IllegalTransition("order", self.id, self.status, "lines mapped again")
+        _check_lines(lines, self.currency)
+        before = total((line.amount for line in self.lines), self.currency)
+        after = total((line.amount for line in lines), self.currency)
+        if before != after:
+            raise InvalidInput("lines", [line.id for line in lines], f"amounts sum to {after}, not {before}")
+        mapped = sorted(
+            {line.listing_id for line in self.unmapped_lines} - {line.listing_id for line in lines if not line.sku}
+        )
+        self.lines = tuple(lines)
+        self.events.append(ev.LinesRemapped(self.id, tuple(mapped)))
 
     def acknowledge_revision(self, revision: int) -> None:
         """Remember that the platform's ``revision`` was seen even though its content was not applied (it

@@ -172,8 +172,9 @@ class Shipment:
         """Withdraw a planned shipment, or mark a released one intercepted.
 
         Args:
-            superseded: the order was re-planned and the lines of this shipment live on in new shipments (an
-                address change after release); otherwise its units are cancelled with it.
+            superseded: the order is being planned again and the lines of this shipment live on in the shipments
+                it is planned into next (a merge, a revision, an address change); otherwise its units are
+                cancelled with it. The audit counts a shipment that is not superseded towards its order.
         """
         intercepted = self.status is ShipmentStatus.RELEASED
         self._move(ShipmentStatus.INTERCEPTED if intercepted else ShipmentStatus.CANCELLED)
