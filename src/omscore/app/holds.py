@@ -11,14 +11,14 @@ that the others go on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from omscore.app.context import Context
 from omscore.app.intake import remap_lines
 from omscore.app.retry import in_unit_of_work
 from omscore.app.review import approve_in
 from omscore.domain.catalog import Catalog
-from omscore.domain.identity import LocationId, OrderId, SkuCode
+from omscore.domain.identity import OrderId
 from omscore.domain.inventory import StockKey
 from omscore.domain.order import Hold, HoldKind, Order, OrderStatus
 from omscore.policies.review import UnmappedSku

@@ -18,10 +18,10 @@ from omscore.app.allocation import RoutingResult, RoutingStatus, route_order
 from omscore.app.audit import AuditReport, audit
 from omscore.app.cancellation import CancelResult, cancel_order
 from omscore.app.context import Context
+from omscore.app.holds import hold_failed, lift_after_master_data_in, recheck_holds, release_hold
 from omscore.app.intake import IntakeResult, ingest
 from omscore.app.merging import MergeResult, merge_order, unmerge
 from omscore.app.retry import in_unit_of_work
-from omscore.app.holds import hold_failed, lift_after_master_data_in, recheck_holds, release_hold
 from omscore.app.review import ReviewResult, review_order
 from omscore.app.shipping import (
     ConfirmResult,
