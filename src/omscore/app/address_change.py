@@ -3,8 +3,9 @@
 Before routing the new address simply replaces the old one (and the order's merge key is recomputed). An
 allocated order is un-routed and routed again. A released order's shipments are intercepted through the
 fulfilment gateway and, when every one of them was stopped, the order is routed again to the new address; a
-shipment that had already left keeps going to the old address, and the result says so. A merged order's
-source is taken out of its unreleased merge first. An order that shipped refuses the change with
+shipment that had already left keeps going to the old address, and the result says so. A platform order
+inside a merge, at any depth, is taken out of it first (after release, by intercepting the merge's parcels).
+The new recipient is reviewed again: an incomplete one holds the order. An order that shipped refuses the change with
 :class:`~omscore.domain.errors.ChangeRefused`. Every outcome returns the decision diff: which location and
 carrier shipped what before, and after.
 """
@@ -15,15 +16,15 @@ import attrs
 
 from omscore.app.allocation import RoutingResult, deallocate_in, route_in
 from omscore.app.context import Context
-from omscore.app.merging import UNRELEASED, unmerge_in
+from omscore.app.merging import detach_in, intercept_open, root_of
 from omscore.app.retry import in_unit_of_work
+from omscore.app.review import approve_in
 from omscore.domain.address import Recipient
 from omscore.domain.errors import ChangeRefused, NotFound
 from omscore.domain.identity import CarrierId, LocationId, OrderId, ShipmentId
-from omscore.domain.order import Order, OrderStatus
+from omscore.domain.order import Hold, HoldKind, Order, OrderStatus
 from omscore.domain.shipment import ShipmentStatus
 from omscore.policies.merge import merge_key
-from omscore.ports.fulfilment import InterceptResult
 from omscore.ports.unit_of_work import UnitOfWork
 
 
@@ -73,7 +74,12 @@ def change_address(ctx: Context, order_id: OrderId, recipient: Recipient) -> Add
     Raises:
         NotFound: no such order.
         ChangeRefused: the order has shipped (wholly or partly), is cancelled, or is merged into an order that
-            was already released.
+            has shipped.
+
+    The new recipient is reviewed again: when it is incomplete the order is held
+    (:attr:`~omscore.domain.order.HoldKind.INCOMPLETE_ADDRESS`) and nothing is planned or released to it;
+    completing the recipient of an order held for its address lifts that hold. A platform order inside a merge
+    (at any depth) is taken out of it first; after release, the merge's parcels are intercepted.
     """
     return in_unit_of_work(ctx.uow, lambda uow: _change(ctx, uow, order_id, recipient), ctx.max_attempts)
 
@@ -90,41 +96,68 @@ def _change(ctx: Context, uow: UnitOfWork, order_id: OrderId, recipient: Recipie
         raise NotFound("order", order_id)
     if order.status in _SHIPPED or order.status is OrderStatus.CANCELLED:
         raise ChangeRefused("order", order.id, order.status, "address change")
-    if order.status is OrderStatus.MERGED:
-        merged = uow.orders.get(order.merged_into) if order.merged_into else None
-        if merged is None or merged.status not in UNRELEASED:
-            raise ChangeRefused("order", order.id, f"merged into released {order.merged_into}", "address change")
-        unmerge_in(uow, merged, f"address of {order.id} changed")
-        order = uow.orders.get(order_id) or order
-    before = _open_parcels(uow, order.id)
     intercepted: list[ShipmentId] = []
-    too_late: list[ShipmentId] = []
+    if order.status is OrderStatus.MERGED:
+        root = root_of(uow, order)
+        if root.status in _SHIPPED or root.status is OrderStatus.CANCELLED:
+            raise ChangeRefused("order", order.id, f"merged into {root.status} {root.id}", "address change")
+        before = _open_parcels(uow, root.id)
+        detached = detach_in(ctx, uow, order, f"address of {order.id} changed")
+        if detached.order is None:
+            order.record_decision("address", "address change came too late for the merged order", (detached.detail,))
+            uow.orders.save(order)
+            after = _open_parcels(uow, root.id)
+            return AddressChangeResult(
+                order.id, False, before, after, detached.intercepted, detached.too_late, None, detached.detail
+            )
+        order = detached.order
+        intercepted.extend(detached.intercepted)
+    else:
+        before = _open_parcels(uow, order.id)
     if order.status is OrderStatus.ALLOCATED:
         deallocate_in(uow, order, "address changed before release")
     elif order.status is OrderStatus.RELEASED:
-        for shipment in uow.shipments.for_order(order.id):
-            if shipment.status is not ShipmentStatus.RELEASED:
-                continue
-            if ctx.fulfilment.intercept(shipment) is InterceptResult.INTERCEPTED:
+        stopped, left = intercept_open(ctx, uow, order)
+        if left:
+            stopped_ids = [s.id for s in stopped if s.status is ShipmentStatus.RELEASED]
+            return _partly_too_late(uow, order, before, stopped_ids, [s.id for s in left])
+        for shipment in stopped:
+            if shipment.status is ShipmentStatus.RELEASED:
                 intercepted.append(shipment.id)
-            else:
-                too_late.append(shipment.id)
-        if too_late:
-            return _partly_too_late(uow, order, before, intercepted, too_late)
-        for shipment in uow.shipments.for_order(order.id):
-            if shipment.id in intercepted or shipment.status is ShipmentStatus.PLANNED:
-                shipment.cancel(superseded=True)
-                uow.shipments.save(shipment)
+            shipment.cancel(superseded=True)
+            uow.shipments.save(shipment)
         uow.inventory.release(order.id)
         order.deallocate("address changed after release: shipments intercepted")
     order.change_recipient(recipient)
+    held = _review_recipient(ctx, order)
     if order.status is OrderStatus.APPROVED:
         order.set_merge_key(merge_key(order, ctx.settings.merge_for(order.channel)).key)
     routing = route_in(ctx, uow, order) if order.status is OrderStatus.APPROVED and before else None
     uow.orders.save(order)
     after = _open_parcels(uow, order.id)
-    detail = "address changed" + (f"; re-routed from {len(before)} to {len(after)} shipment(s)" if before else "")
+    if held:
+        detail = "address changed; held: the new recipient is missing " + ", ".join(order.recipient.missing_fields())
+    else:
+        detail = "address changed" + (f"; re-routed from {len(before)} to {len(after)} shipment(s)" if before else "")
     return AddressChangeResult(order.id, True, before, after, tuple(intercepted), (), routing, detail)
+
+
+def _review_recipient(ctx: Context, order: Order) -> bool:
+    """Review the changed recipient again: an incomplete one holds the order (its parcels are not planned or
+    released again); a completed one lifts the incomplete-address hold. Returns whether the order is held for
+    its address. An order not yet reviewed is left to review."""
+    if order.status is OrderStatus.RECEIVED:
+        return False
+    missing = order.recipient.missing_fields()
+    if missing:
+        order.hold(Hold(HoldKind.INCOMPLETE_ADDRESS, f"recipient is missing {', '.join(missing)}"))
+        order.record_decision("address", "held: the new recipient is incomplete", (f"missing {', '.join(missing)}",))
+        return True
+    if order.has_hold(HoldKind.INCOMPLETE_ADDRESS):
+        order.release_hold(HoldKind.INCOMPLETE_ADDRESS)
+        if not order.holds:
+            approve_in(ctx, order, "the recipient was completed")
+    return False
 
 
 def _partly_too_late(

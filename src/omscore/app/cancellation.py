@@ -6,7 +6,7 @@ import attrs
 
 from omscore.app.allocation import deallocate_in
 from omscore.app.context import Context
-from omscore.app.merging import UNRELEASED, unmerge_in
+from omscore.app.merging import detach_in
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.identity import OrderId, ShipmentId
 from omscore.domain.order import PRE_ROUTING, Order, OrderStatus
@@ -107,13 +107,13 @@ def _cancel_sources(uow: UnitOfWork, merged: Order, reason: str) -> None:
 
 
 def _cancel_merged_source(ctx: Context, uow: UnitOfWork, source: Order, reason: str) -> CancelResult:
-    merged = uow.orders.get(source.merged_into) if source.merged_into else None
-    if merged is None or merged.status not in UNRELEASED:
-        status = merged.status if merged else "missing"
-        return CancelResult(source.id, False, f"too late: merged order is {status}")
-    unmerge_in(uow, merged, f"source {source.id} cancelled")
-    restored = uow.orders.get(source.id)
-    assert restored is not None
-    restored.cancel(reason)
-    uow.orders.save(restored)
-    return CancelResult(source.id, True, f"taken out of merged order {merged.id} and cancelled: {reason}")
+    """A platform order inside a merge (at any depth) is taken out of it and cancelled; the other orders of the
+    merge merge again and are planned again on the next pipeline pass (see :func:`detach_in`)."""
+    detached = detach_in(ctx, uow, source, f"source {source.id} cancelled")
+    if detached.order is None:
+        return CancelResult(source.id, False, detached.detail, detached.intercepted, detached.too_late)
+    detached.order.cancel(reason)
+    uow.orders.save(detached.order)
+    return CancelResult(
+        source.id, True, f"{detached.detail}; cancelled: {reason}", detached.intercepted, detached.too_late
+    )

@@ -18,7 +18,7 @@ import attrs
 from omscore.app.allocation import deallocate_in
 from omscore.app.cancellation import cancel_in
 from omscore.app.context import Context
-from omscore.app.merging import UNRELEASED, unmerge_in
+from omscore.app.merging import detach_in
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.catalog import Catalog
 from omscore.domain.identity import ExternalOrderRef, LineId, OrderId, SkuCode
@@ -175,11 +175,12 @@ def _ingest(ctx: Context, uow: UnitOfWork, po: PlatformOrder) -> IntakeResult:
         _acknowledge(uow, existing.id, po.revision)
         status = IntakeStatus.CANCELLED if outcome.cancelled else IntakeStatus.TOO_LATE
         return IntakeResult(status, existing.id, outcome.detail)
-    if existing.status is OrderStatus.MERGED and existing.merged_into is not None:
-        merged = uow.orders.get(existing.merged_into)
-        if merged is not None and merged.status in UNRELEASED:
-            unmerge_in(uow, merged, f"{po.ref} revised to revision {po.revision}")
-            existing = uow.orders.get(existing.id) or existing
+    if existing.status is OrderStatus.MERGED:
+        detached = detach_in(ctx, uow, existing, f"{po.ref} revised to revision {po.revision}", intercept=False)
+        if detached.order is None:
+            _acknowledge(uow, existing.id, po.revision)
+            return IntakeResult(IntakeStatus.TOO_LATE, existing.id, f"revision {po.revision}: {detached.detail}")
+        existing = detached.order
     if existing.status is OrderStatus.ALLOCATED:
         deallocate_in(uow, existing, f"revision {po.revision} arrived before release")
     if existing.status not in PRE_ROUTING:

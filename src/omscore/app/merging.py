@@ -7,10 +7,12 @@ import attrs
 from omscore.app.allocation import deallocate_in
 from omscore.app.context import Context
 from omscore.app.retry import in_unit_of_work
-from omscore.domain.identity import OrderId
+from omscore.domain.identity import OrderId, ShipmentId
 from omscore.domain.order import Order, OrderStatus
+from omscore.domain.shipment import Shipment, ShipmentStatus
 from omscore.policies.explain import Explanation
 from omscore.policies.merge import choose_partners
+from omscore.ports.fulfilment import InterceptResult
 from omscore.ports.unit_of_work import UnitOfWork
 
 #: Statuses of a merged order that can still be taken apart.
@@ -66,7 +68,8 @@ def merge_in(ctx: Context, uow: UnitOfWork, order: Order) -> tuple[MergeResult, 
 
 def unmerge(ctx: Context, merged_id: OrderId, reason: str) -> bool:
     """Undo a merge that is not yet released: the merged order is cancelled and its sources are approved
-    again, exactly as they were. Returns ``False`` when the order is not an unreleased merge."""
+    again, exactly as they were (a source that is itself a merge is taken apart too, down to the platform
+    orders). Returns ``False`` when the order is not an unreleased merge."""
 
     def work(uow: UnitOfWork) -> bool:
         merged = uow.orders.get(merged_id)
@@ -81,12 +84,101 @@ def unmerge(ctx: Context, merged_id: OrderId, reason: str) -> bool:
 
 
 def unmerge_in(uow: UnitOfWork, merged: Order, reason: str) -> None:
+    """Take an unreleased merge apart, at every depth: the merge (and every merge inside it) is cancelled and
+    the platform orders it carried are approved again, as they were before merging."""
     if merged.status is OrderStatus.ALLOCATED:
         deallocate_in(uow, merged, f"unmerging: {reason}")
     merged.cancel(f"unmerged: {reason}")
     uow.orders.save(merged)
     for source_id in merged.merged_from:
         source = uow.orders.get(source_id)
-        if source is not None and source.status is OrderStatus.MERGED:
+        if source is not None and source.status is OrderStatus.MERGED and source.merged_into == merged.id:
             source.unmerge_source()
-            uow.orders.save(source)
+            if source.merged_from:
+                unmerge_in(uow, source, reason)
+            else:
+                uow.orders.save(source)
+
+
+def root_of(uow: UnitOfWork, order: Order) -> Order:
+    """The order that fulfils ``order``: itself, or the outermost merge it sits in (a merge of a merge …)."""
+    current = order
+    seen = {order.id}
+    while current.status is OrderStatus.MERGED and current.merged_into is not None:
+        parent = uow.orders.get(current.merged_into)
+        if parent is None or parent.id in seen:
+            break
+        seen.add(parent.id)
+        current = parent
+    return current
+
+
+@attrs.frozen
+class Detached:
+    """What taking one platform order out of its merge did.
+
+    Attributes:
+        order: the source order, approved again, when it could be taken out; ``None`` when too late.
+        root: the outermost merge it was in.
+        intercepted: released parcels of that merge stopped at their locations (the other sources are planned
+            again on the next pipeline pass).
+        too_late: released parcels that had already left; the merge goes on and the source stays in it.
+        detail: a sentence for people.
+    """
+
+    order: Order | None
+    root: OrderId
+    intercepted: tuple[ShipmentId, ...] = ()
+    too_late: tuple[ShipmentId, ...] = ()
+    detail: str = ""
+
+
+def detach_in(ctx: Context, uow: UnitOfWork, source: Order, reason: str, *, intercept: bool = True) -> Detached:
+    """Take a merged ``source`` out of its merge, at any depth, so that it can be cancelled, revised or sent
+    elsewhere; the rest of the merge is taken apart too and merges again on the next pipeline pass.
+
+    Before release the merge is simply undone. After release the merge's parcels are intercepted through the
+    fulfilment gateway, as for an order that was never merged: when every one is stopped they are superseded
+    (their stock is released) and the merge is undone; when one had already left, the parcels that were stopped
+    are withdrawn with their units and the source stays in the merge (``order`` is ``None``). With
+    ``intercept`` false a released merge is left alone (too late), as a revision of a released order is.
+    """
+    root = root_of(uow, source)
+    if root.status is OrderStatus.RELEASED and intercept:
+        stopped, left = intercept_open(ctx, uow, root)
+        if left:
+            for shipment in stopped:
+                shipment.cancel()
+                uow.shipments.save(shipment)
+                uow.inventory.release(root.id, shipment.id)
+            detail = f"{len(left)} parcel(s) of merged order {root.id} had left; {len(stopped)} withdrawn"
+            return Detached(None, root.id, tuple(s.id for s in stopped), tuple(s.id for s in left), detail)
+        for shipment in stopped:
+            shipment.cancel(superseded=True)
+            uow.shipments.save(shipment)
+        uow.inventory.release(root.id)
+        root.deallocate(f"{source.id} taken out after release: parcels intercepted")
+        unmerge_in(uow, root, reason)
+        restored = uow.orders.get(source.id)
+        detail = f"taken out of merged order {root.id}; {len(stopped)} parcel(s) intercepted"
+        return Detached(restored, root.id, tuple(s.id for s in stopped), (), detail)
+    if root.status not in UNRELEASED:
+        return Detached(None, root.id, detail=f"too late: merged order {root.id} is {root.status}")
+    unmerge_in(uow, root, reason)
+    return Detached(uow.orders.get(source.id), root.id, detail=f"taken out of merged order {root.id}")
+
+
+def intercept_open(ctx: Context, uow: UnitOfWork, order: Order) -> tuple[list[Shipment], list[Shipment]]:
+    """Ask the locations to stop every released parcel of ``order``; planned ones are stopped without asking.
+    Returns (stopped, already left); nothing is saved (the caller decides what the stopped parcels become)."""
+    stopped: list[Shipment] = []
+    left: list[Shipment] = []
+    for shipment in uow.shipments.for_order(order.id):
+        if shipment.status is ShipmentStatus.PLANNED:
+            stopped.append(shipment)
+        elif shipment.status is ShipmentStatus.RELEASED:
+            if ctx.fulfilment.intercept(shipment) is InterceptResult.INTERCEPTED:
+                stopped.append(shipment)
+            else:
+                left.append(shipment)
+    return stopped, left
