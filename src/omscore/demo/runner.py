@@ -3,8 +3,8 @@
 Each wave: the platforms' pages are pulled and taken in → ``process(release=False)`` reviews, merges and routes
 → the payloads that arrive while the batch is routed are taken in (cancellations and revisions that hit
 allocated orders) → customer service works the holds older than this wave (memos noted; COD buyers phoned:
-most confirm, some decline) → goods receipts are booked and orders held for stock retried → ``process()``
-routes what is left and releases the wave to the locations → the warehouses confirm parcels released in earlier
+most confirm, some decline) → goods receipts are booked (orders held for that stock resume by themselves) →
+``process()`` routes what is left and releases the wave to the locations → the warehouses confirm parcels released in earlier
 waves with tracking numbers, and carriers deliver parcels shipped earlier → stock is published to every shop.
 
 Stock publishing (:mod:`omscore.demo.publishing`) runs through the whole day: every shop is published to before
@@ -160,7 +160,6 @@ class _DayRun:
                     tally.supply((receipt.location, receipt.sku), receipt.quantity)
                     tally.units_received += receipt.quantity
                 publisher.stock_changed(receipt.sku for receipt in wave.receipts)
-                oms.retry_out_of_stock()
         tally.record_stages(oms.process())
         publisher.reserved()
         self.holds.observe(oms, wave.index)
