@@ -4,8 +4,9 @@ Each wave: the platforms' pages are pulled and taken in → ``process(release=Fa
 → the payloads that arrive while the batch is routed are taken in (cancellations and revisions that hit
 allocated orders) → customer service works the holds older than this wave (memos noted; COD buyers phoned:
 most confirm, some decline) → goods receipts are booked (orders held for that stock resume by themselves) →
-``process()`` routes what is left and releases the wave to the locations → the warehouses confirm parcels released in earlier
-waves with tracking numbers, and carriers deliver parcels shipped earlier → stock is published to every shop.
+``process()`` routes what is left and releases the wave to the locations → the warehouses confirm parcels
+released in earlier waves with tracking numbers, and carriers deliver parcels shipped earlier → stock is
+published to every shop.
 
 Stock publishing (:mod:`omscore.demo.publishing`) runs through the whole day: every shop is published to before
 the first wave; every new platform order is a sale its shop made (what the listing shows falls) and that the
