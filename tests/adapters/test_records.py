@@ -107,6 +107,32 @@ def test_a_planned_shipment_comes_back_unchanged() -> None:
     assert state_of(shipment_from_record(_through_json(shipment_to_record(shipment)))) == state_of(shipment)
 
 
+def test_an_order_record_written_before_lines_kept_their_gross_still_loads() -> None:
+    record = _through_json(order_to_record(rich_order()))
+    for line in record["lines"]:
+        del line["gross"]
+
+    loaded = order_from_record(record)
+
+    assert [line.gross for line in loaded.lines] == [None, None]
+    assert loaded.gross_total == rich_order().gross_total
+    assert loaded.discount_total == rich_order().discount_total
+
+
+def test_a_shipment_record_written_before_gross_discount_and_promised_dates_still_loads() -> None:
+    record = _through_json(shipment_to_record(rich_shipment()))
+    for key in ("ship_by", "deliver_by"):
+        del record[key]
+    for line in record["lines"]:
+        del line["gross"], line["discount"]
+
+    loaded = shipment_from_record(record)
+
+    assert (loaded.ship_by, loaded.deliver_by) == (None, None)
+    assert all(line.gross is None and line.discount is None for line in loaded.lines)
+    assert loaded.gross_total == loaded.paid_total == rich_shipment().paid_total
+
+
 # --- configuration values ------------------------------------------------------------------------------
 
 

@@ -153,6 +153,7 @@ def _order_line(line: OrderLine) -> Record:
         "kit_instance": line.kit_instance,
         "is_gift": line.is_gift,
         "presale_ship_date": _optional(line.presale_ship_date, date.isoformat),
+        "gross": _optional(line.gross, _money),
     }
 
 
@@ -171,6 +172,7 @@ def _order_line_from(data: Mapping[str, Any]) -> OrderLine:
         kit_instance=data["kit_instance"],
         is_gift=data["is_gift"],
         presale_ship_date=_date_from(data["presale_ship_date"]),
+        gross=_optional(data.get("gross"), _money_from),
     )
 
 
@@ -311,6 +313,8 @@ def _shipment_line(line: ShipmentLine) -> Record:
         "quantity": line.quantity,
         "amount": _money(line.amount),
         "origin": _ref(line.origin),
+        "gross": _optional(line.gross, _money),
+        "discount": _optional(line.discount, _money),
     }
 
 
@@ -321,6 +325,8 @@ def _shipment_line_from(data: Mapping[str, Any]) -> ShipmentLine:
         quantity=data["quantity"],
         amount=_money_from(data["amount"]),
         origin=_ref_from(data["origin"]),
+        gross=_optional(data.get("gross"), _money_from),
+        discount=_optional(data.get("discount"), _money_from),
     )
 
 
@@ -348,6 +354,8 @@ def shipment_to_record(shipment: Shipment) -> Record:
         "written_back": [_ref(ref) for ref in sorted(shipment.written_back)],
         "superseded": shipment.superseded,
         "ship_after": None if shipment.ship_after is None else shipment.ship_after.isoformat(),
+        "ship_by": _optional(shipment.ship_by, date.isoformat),
+        "deliver_by": _optional(shipment.deliver_by, date.isoformat),
         "version": shipment.version,
     }
 
@@ -383,6 +391,8 @@ def _shipment_from(data: Mapping[str, Any]) -> Shipment:
         written_back=frozenset(_ref_from(ref) for ref in data["written_back"]),
         superseded=bool(data.get("superseded", False)),
         ship_after=_date_from(data.get("ship_after")),
+        ship_by=_date_from(data.get("ship_by")),
+        deliver_by=_date_from(data.get("deliver_by")),
         version=data["version"],
     )
 

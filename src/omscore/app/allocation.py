@@ -11,12 +11,15 @@ import attrs
 
 from omscore.app.context import Context
 from omscore.app.retry import in_unit_of_work
+from omscore.domain.catalog import Catalog
 from omscore.domain.identity import LocationId, OrderId, ShipmentId, SkuCode
 from omscore.domain.inventory import ReservationLine, StockKey, StockLevel
+from omscore.domain.network import Network
 from omscore.domain.order import Hold, HoldKind, Order, OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentStatus
 from omscore.policies.explain import Explanation
 from omscore.policies.promise import DEFAULT_TIMEZONE, promise_shipment
+from omscore.policies.routing import Router
 from omscore.policies.sourcing import RoutingInputs, StrategyRouter
 from omscore.policies.split import decide_split
 from omscore.ports.unit_of_work import UnitOfWork
@@ -62,15 +65,7 @@ def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
     levels = uow.inventory.levels([(loc, sku) for loc in sorted(network.locations) for sku in skus])
     available = {key: level.available for key, level in levels.items() if level.available > 0}
     today = merchant_today(ctx)
-    router = ctx.policies.router
-    if isinstance(router, StrategyRouter):
-        router = router.with_inputs(
-            RoutingInputs(
-                catalog=catalog,
-                shipments_today={loc: sum(ctx.usage.today_at(loc).values()) for loc in network.locations},
-                today=today,
-            )
-        )
+    router = router_for(ctx, catalog, network)
     decision = router.route(order, network, available, ctx.settings.routing_for(order.channel))
     explanations = [decision.explanation]
     order.record_decision("routing", decision.explanation.summary, decision.explanation.steps)
@@ -126,12 +121,13 @@ def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
     order.allocate(s.id for s in shipments)
     now = ctx.clock.now()
     for shipment in shipments:
-        uow.shipments.add(shipment)
         if shipment.carrier is not None:
             ctx.usage.record(shipment.location, shipment.carrier)
             dates = promise_shipment(order, shipment, network, now, ctx.settings.promise)
+            shipment.record_promise(dates.ship_by, dates.deliver_by)
             explanations.append(dates.explanation)
             order.record_decision("promise", f"{shipment.id}: {dates.explanation.summary}", dates.explanation.steps)
+        uow.shipments.add(shipment)
     return RoutingResult(RoutingStatus.ALLOCATED, order.id, tuple(s.id for s in shipments), tuple(explanations))
 
 
@@ -146,6 +142,21 @@ def _seen(
         for loc in sorted(locations)
         for sku in skus
     )
+
+
+def router_for(ctx: Context, catalog: Catalog, network: Network) -> Router:
+    """The pipeline's router, given today's inputs (catalog, parcels planned per location today, the date)
+    when it is the strategy router."""
+    router = ctx.policies.router
+    if isinstance(router, StrategyRouter):
+        return router.with_inputs(
+            RoutingInputs(
+                catalog=catalog,
+                shipments_today={loc: sum(ctx.usage.today_at(loc).values()) for loc in network.locations},
+                today=merchant_today(ctx),
+            )
+        )
+    return router
 
 
 def merchant_today(ctx: Context) -> date:

@@ -33,7 +33,9 @@ class AuditReport:
         lost_orders: expected platform orders that are not stored.
         duplicate_orders: platform orders stored more than once.
         quantity_drift_units: ordered units not accounted for exactly once by shipments or merges.
-        money_drift_minor: absolute difference between order totals and their shipments' or sources' amounts.
+        money_drift_minor: absolute difference between order totals and their shipments' or sources' amounts,
+            plus the same for the gross and discount totals, plus how far any line's amount is from its gross
+            less its discount.
         problems: the first few findings, for people.
     """
 
@@ -183,8 +185,18 @@ def audit(
 def _conservation(
     order: Order, orders: Mapping[OrderId, Order], shipments: list[Shipment], problems: list[str]
 ) -> tuple[int, int]:
-    """Quantity and money drift of one order against its shipments (or, for a merge, its sources)."""
+    """Quantity and money drift of one order against its shipments (or, for a merge, its sources).
+
+    Gross and discount totals are compared with the shipments' only when every counted shipment line carries
+    its own gross and discount (shipments recorded before they did cannot be checked this way).
+    """
     quantity_drift, money_drift = 0, 0
+    if order.status is not OrderStatus.MERGED:
+        for line in order.lines:
+            if not line.balanced:
+                gap = line.gross_amount - line.discount_amount - line.amount
+                money_drift += abs(gap.minor)
+                _note(problems, f"order {order.id} line {line.id}: gross − discount differs from the amount by {gap}")
     if order.merged_from:
         sources = [orders[s] for s in order.merged_from if s in orders]
         still_merged = [s for s in sources if s.status is OrderStatus.MERGED and s.merged_into == order.id]
@@ -200,6 +212,15 @@ def _conservation(
                 quantity_drift += abs(units - order.units) or len(order.merged_from) - len(still_merged)
                 money_drift += abs(money - order.total.minor)
                 _note(problems, f"merge {order.id}: sources {units} units/{money} vs {order.units}/{order.total.minor}")
+            gross = sum(s.gross_total.minor for s in sources)
+            discount = sum(s.discount_total.minor for s in sources)
+            if (gross, discount) != (order.gross_total.minor, order.discount_total.minor):
+                money_drift += abs(gross - order.gross_total.minor) + abs(discount - order.discount_total.minor)
+                _note(
+                    problems,
+                    f"merge {order.id}: sources gross/discount {gross}/{discount} "
+                    f"vs {order.gross_total.minor}/{order.discount_total.minor}",
+                )
     if order.status is OrderStatus.MERGED:
         parent = orders.get(order.merged_into) if order.merged_into else None
         if parent is None or order.id not in parent.merged_from or parent.status is OrderStatus.CANCELLED:
@@ -225,6 +246,17 @@ def _conservation(
     if amount != order.total.minor:
         money_drift += abs(amount - order.total.minor)
         _note(problems, f"order {order.id}: shipments sum to {amount}, order total {order.total.minor}")
+    parts = [part for shipment in counted for part in shipment.lines]
+    if parts and all(part.gross is not None and part.discount is not None for part in parts):
+        gross = sum(part.gross_amount.minor for part in parts)
+        discount = sum(part.discount_amount.minor for part in parts)
+        if (gross, discount) != (order.gross_total.minor, order.discount_total.minor):
+            money_drift += abs(gross - order.gross_total.minor) + abs(discount - order.discount_total.minor)
+            _note(
+                problems,
+                f"order {order.id}: shipments' gross/discount {gross}/{discount} "
+                f"vs the order's {order.gross_total.minor}/{order.discount_total.minor}",
+            )
     return quantity_drift, money_drift
 
 

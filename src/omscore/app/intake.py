@@ -3,8 +3,9 @@
 Intake is keyed on the platform's own reference. The first revision creates the order; the same revision
 again is a duplicate and changes nothing; an older revision is stale and ignored; a newer revision updates
 the order while it is not yet routed (an allocated order is un-routed first), and a cancelled revision
-cancels it. Listings are mapped to SKUs and kits are exploded into their components, with the kit's amount
-apportioned exactly over the components by their reference prices.
+cancels it. Listings are mapped to SKUs and kits are exploded into their components, with the kit line's
+money apportioned exactly over the components by their reference prices: the component lines' amounts,
+discounts and grosses sum to the kit line's, so the order's totals are the platform order's.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from omscore.app.merging import detach_in
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.catalog import Catalog
 from omscore.domain.identity import ExternalOrderRef, LineId, OrderId, SkuCode
+from omscore.domain.money import Money
 from omscore.domain.order import PRE_ROUTING, Order, OrderLine, OrderStatus
 from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus
 from omscore.ports.unit_of_work import UnitOfWork
@@ -90,11 +92,12 @@ def order_lines(po: PlatformLines, catalog: Catalog) -> list[OrderLine]:
                     amount=pl.amount,
                     origin=po.ref,
                     unit_price=pl.unit_price,
-                    discount=pl.discount,
+                    discount=pl.discount_amount,
                     listing_id=pl.listing_id,
                     origin_line_id=pl.line_id,
                     is_gift=pl.is_gift,
                     presale_ship_date=pl.presale_ship_date,
+                    gross=pl.gross_amount,
                 )
             )
             continue
@@ -102,15 +105,24 @@ def order_lines(po: PlatformLines, catalog: Catalog) -> list[OrderLine]:
         for component in kit.components:
             sku_obj = catalog.sku(component.sku)
             weights.append((sku_obj.reference_price_minor if sku_obj else 0) * component.quantity)
+        # The amount and the discount are apportioned with the same weights and each gross is their sum: no
+        # share goes negative, and amounts, discounts and grosses each add up to the kit line's.
         shares = pl.amount.allocate(weights)
-        for index, (component, share) in enumerate(zip(kit.components, shares, strict=True), start=1):
+        discounts = pl.discount_amount.allocate(weights)
+        parts = zip(kit.components, shares, discounts, strict=True)
+        for index, (component, share, discount) in enumerate(parts, start=1):
+            quantity = component.quantity * pl.quantity
+            gross = share + discount
             lines.append(
                 OrderLine(
                     id=LineId(f"{pl.line_id}.{index}"),
                     sku=component.sku,
-                    quantity=component.quantity * pl.quantity,
+                    quantity=quantity,
                     amount=share,
                     origin=po.ref,
+                    unit_price=Money(gross.minor // quantity, gross.currency) if gross.minor % quantity == 0 else None,
+                    discount=discount,
+                    gross=gross,
                     listing_id=pl.listing_id,
                     origin_line_id=pl.line_id,
                     kit=kit.code,

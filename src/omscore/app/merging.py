@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import attrs
 
-from omscore.app.allocation import deallocate_in
+from omscore.app.allocation import deallocate_in, router_for
 from omscore.app.context import Context
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.identity import OrderId, ShipmentId
+from omscore.domain.inventory import StockKey, demand_by_key
 from omscore.domain.order import Order, OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentStatus
 from omscore.policies.explain import Explanation
-from omscore.policies.merge import choose_partners
+from omscore.policies.merge import MergeStock, check_serving, choose_partners
 from omscore.ports.fulfilment import InterceptResult
 from omscore.ports.unit_of_work import UnitOfWork
 
@@ -46,12 +49,36 @@ def merge_order(ctx: Context, order_id: OrderId) -> MergeResult:
 
 def merge_in(ctx: Context, uow: UnitOfWork, order: Order) -> tuple[MergeResult, Order | None]:
     """Merge an approved ``order`` with its partners, if any. Partners are saved and the merged order is
-    added here; ``order`` itself (now merged) is left for the caller to save. Returns the merged order."""
+    added here; ``order`` itself (now merged) is left for the caller to save. Returns the merged order.
+
+    The merge is first weighed against the stock (:func:`omscore.policies.merge.check_serving`, with the
+    pipeline's router as the judge of what can be served): when it would strip an allocated partner or hold
+    back an order that can ship, the orders stay apart, and ``order`` is saved here with that decision."""
     if order.status is not OrderStatus.APPROVED or order.merge_key is None:
         return MergeResult(order.id, None), None
     settings = ctx.settings.merge_for(order.channel)
-    decision = choose_partners(order, uow.orders.with_merge_key(order.merge_key), settings)
+    chosen = choose_partners(order, uow.orders.with_merge_key(order.merge_key), settings)
+    if not chosen.partners:
+        return MergeResult(order.id, None, chosen.explanation), None
+    network = uow.network.load()
+    skus = sorted({line.sku for part in (order, *chosen.partners) for line in part.lines})
+    levels = uow.inventory.levels([(loc, sku) for loc in sorted(network.locations) for sku in skus])
+    held: dict[OrderId, dict[StockKey, int]] = {}
+    for partner in chosen.partners:
+        reservation = uow.inventory.reservation(partner.id) if partner.status is OrderStatus.ALLOCATED else None
+        if reservation is not None and reservation.lines:
+            held[partner.id] = demand_by_key(reservation.lines)
+    stock = MergeStock({key: level.available for key, level in levels.items()}, held)
+    router = router_for(ctx, uow.catalog.load(), network)
+
+    def can_serve(candidate: Order, available: Mapping[StockKey, int]) -> bool:
+        routing = ctx.settings.routing_for(candidate.channel)
+        return router.route(candidate, network, available, routing).complete
+
+    decision = check_serving(order, chosen, stock, can_serve, settings)
     if not decision.partners:
+        order.record_decision("merge", decision.explanation.summary, decision.explanation.steps)
+        uow.orders.save(order)
         return MergeResult(order.id, None, decision.explanation), None
     partners: list[Order] = []
     for partner in decision.partners:

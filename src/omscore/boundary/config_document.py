@@ -100,6 +100,13 @@ class MergeRules(BaseModel):
     include_presale: bool = Field(
         default=_default(MergeSettings, "include_presale"), description="Let orders with presale lines merge."
     )
+    when_short: Literal["keep_apart", "merge_anyway"] = Field(
+        default=_default(MergeSettings, "when_short").value,
+        description=(
+            "When the merged order could not be served in full from the stock available: keep_apart (an "
+            "allocated order keeps its reservation, an order that can ship is not held back) or merge_anyway."
+        ),
+    )
 
 
 # --- routing strategy ----------------------------------------------------------------------------------------

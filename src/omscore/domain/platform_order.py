@@ -14,8 +14,8 @@ import attrs
 
 from omscore.domain.address import Recipient
 from omscore.domain.identity import ExternalOrderRef, LocationId
-from omscore.domain.money import Money
-from omscore.domain.order import PaymentMode
+from omscore.domain.money import Money, total
+from omscore.domain.order import PaymentMode, gross_of
 
 
 class PlatformStatus(enum.StrEnum):
@@ -29,8 +29,9 @@ class PlatformStatus(enum.StrEnum):
 class PlatformLine:
     """One line as the platform sent it.
 
-    ``amount`` is what the buyer paid for the line after discounts; ``unit_price`` and ``discount`` are
-    informational and, when both given, satisfy ``unit_price × quantity − discount = amount``.
+    ``amount`` is what the buyer paid for the line after discounts; ``unit_price`` and ``discount``, when both
+    given, satisfy ``unit_price × quantity − discount = amount``. Either may be missing: :attr:`gross_amount`
+    and :attr:`discount_amount` complete them from the others.
     """
 
     line_id: str
@@ -41,6 +42,16 @@ class PlatformLine:
     discount: Money | None = None
     is_gift: bool = False
     presale_ship_date: date | None = None
+
+    @property
+    def gross_amount(self) -> Money:
+        """The line's value before discounts, as :func:`~omscore.domain.order.gross_of` derives it."""
+        return gross_of(self.amount, self.quantity, self.unit_price, self.discount)
+
+    @property
+    def discount_amount(self) -> Money:
+        """The line's discount: ``gross_amount − amount`` (the given discount whenever the line is consistent)."""
+        return self.gross_amount - self.amount
 
 
 @attrs.frozen
@@ -61,3 +72,18 @@ class PlatformOrder:
     seller_memo: str = ""
     priority: int = 0
     pickup_location: LocationId | None = None
+
+    @property
+    def gross_total(self) -> Money:
+        """The lines' value before discounts."""
+        return total((line.gross_amount for line in self.lines), self.currency)
+
+    @property
+    def discount_total(self) -> Money:
+        """The discounts on the lines."""
+        return total((line.discount_amount for line in self.lines), self.currency)
+
+    @property
+    def paid_total(self) -> Money:
+        """What the buyer paid for the goods (the line amounts; the shipping fee is apart)."""
+        return total((line.amount for line in self.lines), self.currency)

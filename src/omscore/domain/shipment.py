@@ -9,7 +9,7 @@ from datetime import date
 import attrs
 
 from omscore.domain import events as ev
-from omscore.domain.errors import IllegalTransition, InvalidInput, InvalidQuantity
+from omscore.domain.errors import IllegalTransition, InvalidInput, InvalidMoney, InvalidQuantity
 from omscore.domain.identity import (
     CarrierId,
     ExternalOrderRef,
@@ -55,18 +55,55 @@ def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> 
 
 @attrs.frozen
 class ShipmentLine:
-    """Part (or all) of one order line, with its exactly apportioned share of the line amount."""
+    """Part (or all) of one order line, with its exactly apportioned shares of the line's money.
+
+    Attributes:
+        line_id: the order line.
+        sku: its SKU.
+        quantity: units of the line in this shipment.
+        amount: this part's share of what the buyer paid for the line.
+        origin: the platform order the line came from.
+        gross: this part's share of the line's value before discounts (``amount = gross − discount``);
+            ``None`` on lines recorded without it.
+        discount: this part's share of the line's discount; ``None`` on lines recorded without it.
+    """
 
     line_id: LineId
     sku: SkuCode
     quantity: int = attrs.field(validator=_positive)
     amount: Money
     origin: ExternalOrderRef
+    gross: Money | None = None
+    discount: Money | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.gross is not None and self.discount is not None and self.gross - self.discount != self.amount:
+            raise InvalidMoney(
+                "gross", self.gross.minor, f"gross − discount {self.discount.minor} must equal the amount"
+            )
+
+    @property
+    def gross_amount(self) -> Money:
+        """This part's value before discounts: :attr:`gross`, else the amount plus any recorded discount."""
+        if self.gross is not None:
+            return self.gross
+        return self.amount if self.discount is None else self.amount + self.discount
+
+    @property
+    def discount_amount(self) -> Money:
+        """This part's discount: :attr:`discount`, else ``gross_amount − amount``."""
+        return self.discount if self.discount is not None else self.gross_amount - self.amount
 
 
 @attrs.define(eq=False)
 class Shipment:
-    """A shipment from one location. Identity equality; mutate only through its methods."""
+    """A shipment from one location. Identity equality; mutate only through its methods.
+
+    ``ship_after`` holds a presale parcel back until that date. ``ship_by`` and ``deliver_by`` are the dates
+    promised for the parcel when it was routed (:mod:`omscore.policies.promise`): the day it leaves the location
+    and the day it reaches the recipient, both calendar dates in the shipping location's time zone; ``None``
+    until a promise is made (and on shipments recorded before promises were kept).
+    """
 
     id: ShipmentId
     order_id: OrderId
@@ -80,6 +117,8 @@ class Shipment:
     written_back: frozenset[ExternalOrderRef] = frozenset()
     superseded: bool = False
     ship_after: date | None = None
+    ship_by: date | None = None
+    deliver_by: date | None = None
     version: int = 0
     events: list[ev.DomainEvent] = attrs.field(factory=list, repr=False)
 
@@ -120,6 +159,21 @@ class Shipment:
         return total((line.amount for line in self.lines), self.shipping_fee.currency) + self.shipping_fee
 
     @property
+    def gross_total(self) -> Money:
+        """The lines' value before discounts (Σ :attr:`ShipmentLine.gross_amount`)."""
+        return total((line.gross_amount for line in self.lines), self.shipping_fee.currency)
+
+    @property
+    def discount_total(self) -> Money:
+        """The discounts on the lines (Σ :attr:`ShipmentLine.discount_amount`)."""
+        return total((line.discount_amount for line in self.lines), self.shipping_fee.currency)
+
+    @property
+    def paid_total(self) -> Money:
+        """What the buyer paid for the goods in this shipment (the line amounts, without the shipping fee)."""
+        return total((line.amount for line in self.lines), self.shipping_fee.currency)
+
+    @property
     def units(self) -> int:
         return sum(line.quantity for line in self.lines)
 
@@ -146,6 +200,17 @@ class Shipment:
             raise IllegalTransition("shipment", self.id, self.status, "carrier change")
         self.carrier = carrier
         self.carrier_reason = reason
+
+    def record_promise(self, ship_by: date, deliver_by: date) -> None:
+        """Keep the dates promised for this shipment (a new promise replaces the old one).
+
+        Raises:
+            InvalidInput: ``deliver_by`` is before ``ship_by``.
+        """
+        if deliver_by < ship_by:
+            raise InvalidInput("deliver_by", deliver_by.isoformat(), f"before ship_by {ship_by.isoformat()}")
+        self.ship_by = ship_by
+        self.deliver_by = deliver_by
 
     def release(self) -> None:
         if self.carrier is None:

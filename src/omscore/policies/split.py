@@ -14,9 +14,10 @@ Routing says which location ships which units. Within each location the split th
 4. checks the **maximum number of packages** of the order: when it is exceeded, optional presale splits are
    undone first; if that is not enough the decision reports a problem (the caller holds the order).
 
-Every line's amount is apportioned over its parcels by quantity, and the order's shipping fee over the parcels
-by their share of the line amounts, both by largest remainder: the drafts sum to the order's total, to the
-minor unit, whenever the allocations cover the order (DESIGN.md §5, invariant 3).
+Every line's amount and discount are apportioned over its parcels by quantity (each part's gross is the sum of
+the two), and the order's shipping fee over the parcels by their share of the line amounts, all by largest
+remainder: the drafts sum to the order's total, gross and discount, to the minor unit, whenever the
+allocations cover the order (DESIGN.md §5, invariant 3).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from omscore.domain.order import Order, OrderLine
 from omscore.domain.shipment import ShipmentLine
 from omscore.policies.explain import Explanation
 from omscore.policies.optimise import Allocation, DemandLine, ParcelItem, ParcelLimits, pack_parcels, unit_items
-from omscore.policies.shipments import ShipmentDraft
+from omscore.policies.shipments import ShipmentDraft, line_parts
 from omscore.policies.sourcing.facts import is_presale
 
 __all__ = [
@@ -475,8 +476,9 @@ class _Planner:
 
 
 def _apportion(order: Order, parcels: Sequence[_Parcel]) -> tuple[PlannedShipment, ...]:
-    """Drafts of ``parcels`` (in the order given) with each line's amount apportioned over its parts by quantity
-    and the shipping fee over the parcels by value, both by largest remainder."""
+    """Drafts of ``parcels`` (in the order given) with each line's amount and discount apportioned over its parts
+    by quantity (:func:`~omscore.policies.shipments.line_parts`) and the shipping fee over the parcels by value,
+    all by largest remainder."""
     parts: dict[LineId, list[tuple[int, int]]] = {}
     for p, parcel in enumerate(parcels):
         for line_id, n in parcel.units.items():
@@ -484,9 +486,8 @@ def _apportion(order: Order, parcels: Sequence[_Parcel]) -> tuple[PlannedShipmen
     lines: list[list[ShipmentLine]] = [[] for _ in parcels]
     for line_id in sorted(parts):
         line = order.line(line_id)
-        shares = line.amount.allocate([n for _, n in parts[line_id]])
-        for (p, n), share in zip(parts[line_id], shares, strict=True):
-            lines[p].append(ShipmentLine(line.id, line.sku, n, share, line.origin))
+        for (p, _), part in zip(parts[line_id], line_parts(line, [n for _, n in parts[line_id]]), strict=True):
+            lines[p].append(part)
     values = [sum(sl.amount.minor for sl in parcel_lines) for parcel_lines in lines]
     fees = order.shipping_fee.allocate(values) if parcels else []
     return tuple(

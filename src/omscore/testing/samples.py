@@ -127,6 +127,7 @@ def rich_order(order_id: str = "O00000009") -> Order:
             kit_instance="1",
             is_gift=False,
             presale_ship_date=date(2024, 12, 1),
+            gross=Money(19_800, "CNY"),
         ),
         OrderLine(
             id=LineId("2"),
@@ -212,7 +213,7 @@ def sample_shipment(
 
 def rich_shipment(shipment_id: str = "S00000009") -> Shipment:
     """A shipment of :func:`rich_order` whose every field differs from its default (shipped, written back to one
-    of its two origins, carrier reason in Chinese).
+    of its two origins, carrier reason in Chinese, lines with gross and discount, promised dates).
 
     Args:
         shipment_id: the shipment's id.
@@ -221,7 +222,12 @@ def rich_shipment(shipment_id: str = "S00000009") -> Shipment:
         The shipment, version 0, with no recorded events.
     """
     order = rich_order()
-    lines = tuple(ShipmentLine(line.id, line.sku, line.quantity, line.amount, line.origin) for line in order.lines)
+    lines = tuple(
+        ShipmentLine(
+            line.id, line.sku, line.quantity, line.amount, line.origin, gross=line.gross_amount, discount=line.discount
+        )
+        for line in order.lines
+    )
     return Shipment(
         id=ShipmentId(shipment_id),
         order_id=order.id,
@@ -235,6 +241,8 @@ def rich_shipment(shipment_id: str = "S00000009") -> Shipment:
         written_back=frozenset({order.refs[0]}),
         superseded=True,
         ship_after=date(2024, 11, 20),
+        ship_by=date(2024, 11, 21),
+        deliver_by=date(2024, 11, 23),
     )
 
 
