@@ -14,6 +14,7 @@ PACKAGES = [
     "omscore.adapters.memory",
     "omscore.adapters.postgres",
     "omscore.adapters.sqlite",
+    "omscore.bootstrap",
     "omscore.boundary",
     "omscore.domain",
     "omscore.policies.carriers",

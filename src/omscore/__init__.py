@@ -9,7 +9,7 @@ The names here are the stable public API. The layers behind them are importable 
 from omscore.app.audit import AuditReport
 from omscore.app.context import Context, Policies
 from omscore.app.pipeline import OrderManagement, StageCounts
-from omscore.bootstrap import InMemorySystem, bootstrap, in_memory
+from omscore.bootstrap import InMemorySystem, System, bootstrap, in_memory, open_system
 from omscore.boundary import MerchantConfig, dump_platform_order, load_config, parse_config, parse_platform_order
 from omscore.domain import (
     Address,
@@ -62,7 +62,7 @@ from omscore.domain import (
 )
 from omscore.policies.carriers import CarrierSettings, RuleBasedCarrierSelector
 from omscore.policies.promise import Promise, PromiseSettings
-from omscore.policies.settings import MergeSettings, PipelineSettings, ReviewSettings, RoutingSettings
+from omscore.policies.settings import MergeSettings, PipelineSettings, ReviewSettings, RoutingSettings, WhenShort
 
 __version__ = "0.1.0"
 
@@ -127,13 +127,16 @@ __all__ = [
     "SkuCode",
     "StageCounts",
     "StockLevel",
+    "System",
     "TransientError",
+    "WhenShort",
     "__version__",
     "allocate",
     "bootstrap",
     "dump_platform_order",
     "in_memory",
     "load_config",
+    "open_system",
     "parse_config",
     "parse_platform_order",
 ]

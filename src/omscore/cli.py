@@ -1,10 +1,11 @@
 """The ``omscore`` command: the demo day, a merchant's own orders file, and a look at what is stored and what
 each shop may show of it.
 
-A composition root: it opens the storage named by ``--db`` (SQLite file, ``:memory:``, or a PostgreSQL URL),
-hands it to :mod:`omscore.demo`, and renders the summary with rich (tables for people, ``--json`` for machines).
-Progress goes to stderr so that ``--json`` output stays clean. Every omscore error is printed as one message
-and exits with status 1; a missing ``cli`` extra (typer, rich) exits with status 2.
+A composition root: it opens the storage named by ``--db`` (SQLite file, ``:memory:``, or a PostgreSQL URL)
+through :mod:`omscore.bootstrap`, hands it to :mod:`omscore.demo`, and renders the summary with rich (tables
+for people, ``--json`` for machines). Progress goes to stderr so that ``--json`` output stays clean. Every
+omscore error is printed as one message and exits with status 1, and so does an audit that is not clean after
+``demo`` or ``run``; a missing ``cli`` extra (typer, rich) exits with status 2.
 """
 
 from __future__ import annotations
@@ -14,19 +15,19 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit, urlunsplit
 
 from omscore.adapters.memory import RecordingChannelGateway, RecordingFulfilmentGateway
 from omscore.adapters.system import ManualClock, SequentialIds, SystemClock
 from omscore.app.pipeline import OrderManagement
 from omscore.app.publishing import StockReport
-from omscore.bootstrap import bootstrap
+from omscore.bootstrap import Store, bootstrap, open_system
+from omscore.bootstrap import open_store as open_library_store
 from omscore.boundary.config import load_config, parse_config
 from omscore.boundary.errors import InvalidDocument
-from omscore.demo import Store, Summary, generate_day, run_demo, run_orders
+from omscore.demo import Summary, generate_day, run_demo, run_orders
 from omscore.demo.merchant import merchant_document
 from omscore.demo.publishing import PublishingFigures, stock_engine
 from omscore.domain.catalog import Catalog
@@ -67,9 +68,8 @@ _DB_HELP = (
 # --- storage ---------------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def open_store(db: str, *, must_exist: bool = False) -> Iterator[Store]:
-    """Open the storage ``db`` names for the length of a command.
+def open_store(db: str, *, must_exist: bool = False) -> Store:
+    """Open the storage ``db`` names for the length of a command (use it as a context manager).
 
     Args:
         db: a SQLite file path, ``:memory:``, or a ``postgresql://`` URL.
@@ -79,43 +79,7 @@ def open_store(db: str, *, must_exist: bool = False) -> Iterator[Store]:
         InvalidInput: (field ``--db``) the file is missing, or the PostgreSQL adapter cannot be loaded.
         OmsError: the storage cannot be opened.
     """
-    if db == ":memory:":
-        from omscore.adapters.memory import MemoryDatabase, memory_unit_of_work_factory
-
-        yield Store("memory", memory_unit_of_work_factory(MemoryDatabase(), TENANT), None, db)
-        return
-    if db.startswith(("postgresql://", "postgres://")):
-        shown = _without_password(db)
-        try:
-            from omscore.adapters.postgres import PostgresDatabase, PostgresIds, postgres_unit_of_work_factory
-        except ImportError as error:
-            raise InvalidInput(
-                "--db", shown, f"PostgreSQL needs psycopg 3: pip install 'omscore[postgres]' ({error})"
-            ) from error
-        pg = PostgresDatabase(db)
-        try:
-            yield Store("postgresql", postgres_unit_of_work_factory(pg, TENANT), PostgresIds(pg), shown)
-        finally:
-            pg.close()
-        return
-    path = Path(db)
-    if must_exist and not path.is_file():
-        raise InvalidInput("--db", db, "no database file there; run `omscore demo` first or pass --db")
-    from omscore.adapters.sqlite import SqliteDatabase, SqliteIds, sqlite_unit_of_work_factory
-
-    database = SqliteDatabase(path)
-    try:
-        yield Store("sqlite", sqlite_unit_of_work_factory(database, TENANT), SqliteIds(database, tenant=TENANT), db)
-    finally:
-        database.close()
-
-
-def _without_password(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    return open_library_store(db, tenant=TENANT, must_exist=must_exist, field="--db")
 
 
 def _reader(store: Store) -> OrderManagement:
@@ -155,6 +119,17 @@ def _reported() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+def _fail_unless_clean(summary: Summary, command: str) -> None:
+    """Exit with status 1, naming the audit's findings on stderr, when the audit of the store is not clean."""
+    if summary.audit_ok:
+        return
+    err = _stderr()
+    err.print(f"[bold red]error:[/] omscore {command}: the audit of the store is not clean")
+    for problem in summary.audit_problems or ("(the audit gave no details)",):
+        err.print(f"  {escape(problem)}")
+    raise typer.Exit(1)
+
+
 @contextmanager
 def _progress_bar(total: int, what: str) -> Iterator[Callable[[int, str], None]]:
     """A progress bar on stderr; yields ``tell(done, description)``."""
@@ -181,7 +156,7 @@ def _progress_bar(total: int, what: str) -> Iterator[Callable[[int, str], None]]
 def demo(
     orders: Annotated[
         int, typer.Option("--orders", "-n", min=0, max=2_000_000, help="Platform orders placed during the day.")
-    ] = 2000,
+    ] = 5000,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the day: the same seed gives the same day and JSON.")] = 7,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as one JSON object (the last line of stdout).")
@@ -195,7 +170,8 @@ def demo(
     duplicates, out-of-order revisions, same-buyer orders to merge (spelled differently), splits, COD orders
     over the limit, memos, unmapped listings, cancellations at every stage, a live-stream spike and goods
     receipts. Customer service, warehouses and carriers are simulated. The summary ends with the invariant
-    checks (oversold units, lost orders, money drift …), all zero in a healthy run.
+    checks (oversold units, lost orders, money drift …), all zero in a healthy run; when any is not, the
+    findings go to stderr and the command exits with status 1 (after the JSON line with `--json`).
 
     On a database an earlier run filled, only what the platforms send is replayed (every delivery is
     recognised again); the stock ledger check then needs the first run's receipts and is skipped.
@@ -210,14 +186,15 @@ def demo(
         if as_json:
             _stderr().print(f"omscore demo: {timing}")
             print(json.dumps(summary.as_json(), ensure_ascii=False, sort_keys=True))
-            return
-        out = Console(highlight=False)
-        out.print(
-            f"[bold]omscore demo[/] — seed {seed}, {orders} orders in {len(day.waves)} waves, "
-            f"{summary.storage} storage ({escape(store.location)})"
-        )
-        _render(out, summary)
-        out.print(f"\n[dim]{timing}[/]")
+        else:
+            out = Console(highlight=False)
+            out.print(
+                f"[bold]omscore demo[/] — seed {seed}, {orders} orders in {len(day.waves)} waves, "
+                f"{summary.storage} storage ({escape(store.location)})"
+            )
+            _render(out, summary)
+            out.print(f"\n[dim]{timing}[/]")
+    _fail_unless_clean(summary, "demo")
 
 
 def run(
@@ -234,33 +211,36 @@ def run(
 
     The configuration's catalog and network are stored (replacing older ones); its initial stock is booked
     only into an empty database. A malformed line is reported with its line number and the field at fault,
-    and skipped — nothing of it is stored.
+    and skipped — nothing of it is stored. A store whose audit is not clean exits with status 1, the findings
+    on stderr.
     """
     with _reported():
         started = time.perf_counter()
         merchant = load_config(config)
         lines = orders_file.read_bytes().splitlines()
-        with open_store(db) as store, _progress_bar(len(lines), "lines") as tell:
-            summary = run_orders(merchant, lines, store, progress=lambda done: tell(done, orders_file.name))
+        with open_system(merchant, storage=db, tenant=TENANT) as system, _progress_bar(len(lines), "lines") as tell:
+            summary = run_orders(system, lines, progress=lambda done: tell(done, orders_file.name))
         elapsed = time.perf_counter() - started
         timing = f"{len(lines)} lines in {elapsed:.1f} s"
         if as_json:
             _stderr().print(f"omscore run: {timing}")
             print(json.dumps(summary.as_json(), ensure_ascii=False, sort_keys=True))
-            return
-        out = Console(highlight=False)
-        out.print(
-            f"[bold]omscore run[/] — {escape(str(orders_file))}, {summary.storage} storage ({escape(store.location)})"
-        )
-        if summary.malformed:
-            table = Table(title="Malformed lines (skipped, nothing stored)", title_justify="left")
-            for column in ("line", "field", "value", "reason"):
-                table.add_column(column, justify="right" if column == "line" else "left")
-            for bad in summary.malformed:
-                table.add_row(str(bad.number), escape(bad.field), escape(repr(bad.value)), escape(bad.reason))
-            out.print(table)
-        _render(out, summary, simulated=False)
-        out.print(f"\n[dim]{timing}[/]")
+        else:
+            out = Console(highlight=False)
+            out.print(
+                f"[bold]omscore run[/] — {escape(str(orders_file))}, {summary.storage} storage "
+                f"({escape(system.store.location)})"
+            )
+            if summary.malformed:
+                table = Table(title="Malformed lines (skipped, nothing stored)", title_justify="left")
+                for column in ("line", "field", "value", "reason"):
+                    table.add_column(column, justify="right" if column == "line" else "left")
+                for bad in summary.malformed:
+                    table.add_row(str(bad.number), escape(bad.field), escape(repr(bad.value)), escape(bad.reason))
+                out.print(table)
+            _render(out, summary, simulated=False)
+            out.print(f"\n[dim]{timing}[/]")
+    _fail_unless_clean(summary, "run")
 
 
 def orders_command(
@@ -309,11 +289,16 @@ def order_command(
         ),
     ],
     db: Annotated[str, typer.Option(help=_DB_HELP)] = DEMO_DB,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the order as one JSON object.")] = False,
 ) -> None:
-    """Show one stored order: recipient, lines, holds, merges, shipments with carriers and tracking numbers."""
+    """Show one stored order: recipient, lines, holds, merges, shipments with carriers, tracking numbers and
+    promised dates."""
     with _reported(), open_store(db, must_exist=True) as store:
         oms = _reader(store)
         order = _find(oms, order_id)
+        if as_json:
+            print(json.dumps(_explained(order, oms.shipments(order.id)), ensure_ascii=False))
+            return
         _render_order(Console(highlight=False), order, oms.shipments(order.id))
 
 
@@ -444,10 +429,17 @@ def _explained(order: Order, shipments: list[Shipment]) -> dict[str, Any]:
                 "carrier": s.carrier,
                 "carrier_reason": s.carrier_reason,
                 "status": s.status.value,
+                "ship_after": _iso(s.ship_after),
+                "ship_by": _iso(s.ship_by),
+                "deliver_by": _iso(s.deliver_by),
             }
             for s in shipments
         ],
     }
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _find(oms: OrderManagement, key: str) -> Order:
@@ -781,6 +773,19 @@ def _render_order(out: Console, order: Order, shipments: list[Shipment]) -> None
             f"{len(shipment.written_back)}/{len(shipment.origins)}" if shipment.tracking_number else "—",
         )
     out.print(table)
+    dated = [s for s in shipments if s.ship_by or s.deliver_by or s.ship_after]
+    if dated:
+        dates = Table(title="Promised dates", title_justify="left", box=SIMPLE_HEAD, pad_edge=False)
+        for column in ("shipment", "ship after", "ship by", "deliver by"):
+            dates.add_column(column, no_wrap=True)
+        for shipment in dated:
+            dates.add_row(
+                shipment.id,
+                _iso(shipment.ship_after) or "—",
+                _iso(shipment.ship_by) or "—",
+                _iso(shipment.deliver_by) or "—",
+            )
+        out.print(dates)
 
 
 # --- the application -------------------------------------------------------------------------------------------

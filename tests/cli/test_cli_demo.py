@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -177,3 +179,20 @@ def test_a_database_of_another_merchant_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "another merchant" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_demo_whose_audit_is_not_clean_still_prints_the_json_and_exits_1(tmp_path: Path) -> None:
+    db = tmp_path / "day.db"
+    demo_json("--orders", "150", "--seed", "4", "--db", str(db))
+    with closing(sqlite3.connect(db)) as connection, connection:
+        (key,) = connection.execute("SELECT key FROM reservations ORDER BY key LIMIT 1").fetchone()
+        connection.execute("DELETE FROM reservations WHERE key = ?", (key,))
+
+    result = runner.invoke(build_app(), ["demo", "--orders", "150", "--seed", "4", "--db", str(db), "--json"])
+
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["audit_ok"] is False
+    assert summary["reservation_mismatch_units"] > 0
+    assert "audit of the store is not clean" in result.stderr
+    assert f"order {key}" in result.stderr

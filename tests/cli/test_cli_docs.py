@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from omscore.cli import build_app
@@ -45,7 +46,8 @@ def test_every_key_of_the_summaries_is_documented() -> None:
     assert documented_keys() == keys
 
 
-def test_the_python_example_runs() -> None:
+def test_the_python_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(DOC.parents[1])  # the example names files as seen from the repository's root
     code = DOC.read_text(encoding="utf-8").split("```python\n")[1].split("```")[0]
 
     exec(compile(code, str(DOC), "exec"), {})

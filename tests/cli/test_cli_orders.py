@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,44 @@ def test_order_shows_lines_shipments_carriers_and_tracking(demo_db: str) -> None
     assert result.exit_code == 0, result.output
     for text in ("completed", "Lines", "Shipments", "delivered", "platform orders"):
         assert text in result.stdout
+
+
+def test_order_json_gives_each_shipment_the_dates_its_promise_decision_names(demo_db: str) -> None:
+    listing = runner.invoke(build_app(), ["orders", "--db", demo_db, "--status", "completed", "--limit", "1"])
+    found = ORDER_ID.search(listing.stdout)
+    assert found is not None
+
+    result = runner.invoke(build_app(), ["order", found.group(), "--db", demo_db, "--json"])
+
+    assert result.exit_code == 0, result.output
+    shown = json.loads(result.stdout)
+    assert shown["order_id"] == found.group()
+    promised = {
+        d["summary"].split(":")[0]: d["summary"].split(": ", 1)[1]
+        for d in shown["decisions"]
+        if d["policy"] == "promise"
+    }
+    assert promised.keys() & {shipment["id"] for shipment in shown["shipments"]}
+    for shipment in shown["shipments"]:
+        ship_by, deliver_by = date.fromisoformat(shipment["ship_by"]), date.fromisoformat(shipment["deliver_by"])
+        assert ship_by <= deliver_by
+        if shipment["id"] in promised:
+            assert promised[shipment["id"]] == f"ship by {ship_by}, deliver by {deliver_by}"
+
+
+def test_order_shows_the_promised_dates_of_its_shipments(demo_db: str) -> None:
+    listing = runner.invoke(build_app(), ["orders", "--db", demo_db, "--status", "completed", "--limit", "1"])
+    found = ORDER_ID.search(listing.stdout)
+    assert found is not None
+    shown = json.loads(runner.invoke(build_app(), ["order", found.group(), "--db", demo_db, "--json"]).stdout)
+
+    result = runner.invoke(build_app(), ["order", found.group(), "--db", demo_db], env={"COLUMNS": "200"})
+
+    assert result.exit_code == 0, result.output
+    assert "ship by" in result.stdout
+    for shipment in shown["shipments"]:
+        assert shipment["ship_by"] in result.stdout
+        assert shipment["deliver_by"] in result.stdout
 
 
 def test_an_order_can_be_found_by_its_platform_reference(demo_db: str) -> None:

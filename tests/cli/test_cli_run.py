@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +126,42 @@ def test_a_missing_orders_file_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "missing.jsonl" in result.stderr
     assert "Traceback" not in result.output
+
+
+def lose_one_reservation(db: Path) -> str:
+    """Delete one reservation row behind omscore's back, as a damaged database would; returns its order id."""
+    with closing(sqlite3.connect(db)) as connection, connection:
+        key, line = connection.execute("SELECT key, line FROM reservations ORDER BY key, line LIMIT 1").fetchone()
+        connection.execute("DELETE FROM reservations WHERE key = ? AND line = ?", (key, line))
+    return str(key)
+
+
+def test_a_run_whose_audit_is_not_clean_prints_the_json_and_exits_1(tmp_path: Path) -> None:
+    db = tmp_path / "run.db"
+    assert run_json(CONFIG, ORDERS, str(db))["audit_ok"] is True
+    order_id = lose_one_reservation(db)
+
+    result = runner.invoke(
+        build_app(), ["run", "--config", str(CONFIG), "--orders", str(ORDERS), "--db", str(db), "--json"]
+    )
+
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["audit_ok"] is False
+    assert summary["reservation_mismatch_units"] > 0
+    assert "audit of the store is not clean" in result.stderr
+    assert f"order {order_id}" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_people_see_the_audit_findings_in_the_table_and_on_stderr(tmp_path: Path) -> None:
+    db = tmp_path / "run.db"
+    run_json(CONFIG, ORDERS, str(db))
+    order_id = lose_one_reservation(db)
+
+    result = runner.invoke(build_app(), ["run", "--config", str(CONFIG), "--orders", str(ORDERS), "--db", str(db)])
+
+    assert result.exit_code == 1
+    assert "FAIL" in result.stdout
+    assert f"order {order_id}" in result.stdout
+    assert f"order {order_id}" in result.stderr

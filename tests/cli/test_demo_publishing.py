@@ -16,13 +16,12 @@ from omscore.adapters.memory import (
 )
 from omscore.adapters.system import ManualClock, SequentialIds
 from omscore.app.pipeline import OrderManagement
-from omscore.bootstrap import bootstrap
+from omscore.bootstrap import bootstrap, set_up
 from omscore.boundary import MerchantConfig, parse_config, parse_platform_order
 from omscore.demo import Store, generate_day
 from omscore.demo.day import DAY_START, LIVE_SPIKE_WAVE, WAVE_LENGTH
 from omscore.demo.merchant import LIVE_STREAM, SHARING
 from omscore.demo.publishing import Publisher, unreserved_orders, unreserved_sales
-from omscore.demo.store import set_up
 from omscore.domain.identity import Channel
 from omscore.domain.platform_order import PlatformOrder, PlatformStatus
 

@@ -13,11 +13,11 @@
 (40, 0, 0, 0)
 """
 
+from omscore.bootstrap import Store
 from omscore.demo.batch import run_orders
 from omscore.demo.day import Day, Receipt, Wave, generate_day
 from omscore.demo.publishing import Publisher, PublishingFigures
 from omscore.demo.runner import run_demo
-from omscore.demo.store import Store
 from omscore.demo.summary import LocationStock, MalformedLine, Summary
 
 __all__ = [

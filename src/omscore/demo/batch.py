@@ -10,31 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from omscore.adapters.memory import RecordingChannelGateway, RecordingFulfilmentGateway
-from omscore.adapters.system import SystemClock
-from omscore.bootstrap import bootstrap
-from omscore.boundary.config import MerchantConfig
-from omscore.demo.store import Store, id_generator, set_up
+from omscore.bootstrap import System
 from omscore.demo.summary import HoldLog, MalformedLine, Summary, Tally, summarise
 from omscore.domain.errors import InvalidInput
+from omscore.ports.channel import ChannelGateway
+from omscore.ports.fulfilment import FulfilmentGateway
 
 LineProgress = Callable[[int], None]
 """Told the number of lines read so far."""
 
 
 def run_orders(
-    config: MerchantConfig,
+    system: System[ChannelGateway, FulfilmentGateway],
     lines: Iterable[bytes | str],
-    store: Store,
     *,
     progress: LineProgress | None = None,
 ) -> Summary:
     """Take in the payloads of ``lines`` (one JSON object per line; blank lines are skipped), process, summarise.
 
     Args:
-        config: the merchant.
+        system: the merchant's omscore (see :func:`omscore.bootstrap.open_system`), its master data already
+            stored.
         lines: the lines of a JSON-lines file, without or with their line ends.
-        store: where the data goes.
         progress: called after every line.
 
     Returns:
@@ -43,21 +40,11 @@ def run_orders(
     Raises:
         OmsError: a storage fault.
     """
-    channels = RecordingChannelGateway()
-    oms = bootstrap(
-        store.uow,
-        clock=SystemClock(),
-        ids=id_generator(store),
-        channels=channels,
-        fulfilment=RecordingFulfilmentGateway(),
-        settings=config.settings,
-        sourcing=config.sourcing,
-        split=config.split,
-    )
-    fresh = set_up(oms, store, config, replace=True)
+    oms = system.oms
+    fresh = system.was_empty
     tally = Tally()
-    if fresh:
-        for level in config.stock:
+    if fresh and system.config is not None:
+        for level in system.config.stock:
             tally.supply((level.location, level.sku), level.on_hand)
     number = 0
     for number, line in enumerate(lines, start=1):
@@ -71,4 +58,4 @@ def run_orders(
     holds = HoldLog()
     tally.record_stages(oms.process())
     holds.observe(oms, 0)
-    return summarise(oms, tally, holds, storage=store.kind, fresh=fresh, scenario={"lines": number})
+    return summarise(oms, tally, holds, storage=system.store.kind, fresh=fresh, scenario={"lines": number})

@@ -21,7 +21,7 @@ from omscore.adapters.memory import RecordingChannelGateway
 from omscore.adapters.system import ManualClock
 from omscore.app.pipeline import OrderManagement
 from omscore.app.publishing import PublishingEngine, PublishingSettings
-from omscore.demo.store import Store
+from omscore.bootstrap import Store
 from omscore.domain.catalog import Catalog
 from omscore.domain.identity import Channel, ExternalOrderRef, SkuCode
 from omscore.domain.inventory import StockLevel

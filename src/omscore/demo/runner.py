@@ -33,11 +33,10 @@ from omscore.adapters.system import ManualClock
 from omscore.app.intake import IntakeStatus
 from omscore.app.publishing import RateLimit
 from omscore.app.shipping import ConfirmStatus
-from omscore.bootstrap import bootstrap
+from omscore.bootstrap import Store, build_system
 from omscore.boundary.config import parse_config
 from omscore.demo.day import DAY_START, WAVE_LENGTH, Day, Wave
 from omscore.demo.publishing import Publisher, unreserved_orders
-from omscore.demo.store import Store, id_generator, set_up
 from omscore.demo.summary import HoldLog, MalformedLine, Summary, Tally, summarise
 from omscore.domain.errors import InvalidInput
 from omscore.domain.identity import CarrierId, Channel, OrderId, ShipmentId, SkuCode
@@ -87,16 +86,16 @@ class _DayRun:
         self.clock = ManualClock(DAY_START)
         self.channels = RecordingChannelGateway(RATE_LIMITS, clock=self.clock)
         self.fulfilment = RecordingFulfilmentGateway()
-        self.oms = bootstrap(
-            store.uow,
+        system = build_system(
+            store,
+            self.config,
             clock=self.clock,
-            ids=id_generator(store),
             channels=self.channels,
             fulfilment=self.fulfilment,
-            settings=self.config.settings,
-            sourcing=self.config.sourcing,
-            split=self.config.split,
+            replace_master_data=False,
         )
+        self.oms = system.oms
+        self.fresh = system.was_empty
         self.publisher = Publisher(
             self.oms,
             store,
@@ -114,11 +113,9 @@ class _DayRun:
         self.left: set[ShipmentId] = set()
         self.released_orders: set[OrderId] = set()
         self.total = day.deliveries
-        self.fresh = False
 
     def run(self) -> Summary:
         oms = self.oms
-        self.fresh = set_up(oms, self.store, self.config, replace=False)
         if self.fresh:
             for level in self.config.stock:
                 self.tally.supply((level.location, level.sku), level.on_hand)

@@ -1,20 +1,7 @@
-"""The composition root: wire ports and policies into the application, explicitly.
-
-Nothing here runs at import time and nothing reads the environment; callers pass every port. For tests and
-quick starts, :func:`in_memory` wires the in-memory adapter with recording gateway fakes.
-"""
+"""Wiring ports and policies into the application: :func:`bootstrap`, with every port passed explicitly."""
 
 from __future__ import annotations
 
-import attrs
-
-from omscore.adapters.memory import (
-    MemoryDatabase,
-    RecordingChannelGateway,
-    RecordingFulfilmentGateway,
-    memory_unit_of_work_factory,
-)
-from omscore.adapters.system import SequentialIds, SystemClock
 from omscore.app.context import Context, Policies
 from omscore.app.pipeline import OrderManagement
 from omscore.app.usage import CarrierUsage
@@ -73,36 +60,3 @@ def bootstrap(
         usage=usage,
     )
     return OrderManagement(ctx)
-
-
-@attrs.frozen
-class InMemorySystem:
-    """An in-memory omscore with its fakes exposed, for tests, examples and the benchmark."""
-
-    oms: OrderManagement
-    database: MemoryDatabase
-    channels: RecordingChannelGateway
-    fulfilment: RecordingFulfilmentGateway
-
-
-def in_memory(
-    *,
-    tenant: str = "default",
-    clock: Clock | None = None,
-    settings: PipelineSettings | None = None,
-    policies: Policies | None = None,
-) -> InMemorySystem:
-    """An omscore over a fresh in-memory database with recording gateways."""
-    database = MemoryDatabase()
-    channels = RecordingChannelGateway()
-    fulfilment = RecordingFulfilmentGateway()
-    oms = bootstrap(
-        memory_unit_of_work_factory(database, tenant),
-        clock=clock or SystemClock(),
-        ids=SequentialIds(),
-        channels=channels,
-        fulfilment=fulfilment,
-        settings=settings,
-        policies=policies,
-    )
-    return InMemorySystem(oms, database, channels, fulfilment)

@@ -1,39 +1,20 @@
-"""The store a run works on, and setting it up with a merchant's master data exactly once.
+"""Setting a store up with a merchant's master data exactly once, and numbering on after what it holds.
 
-A run may start on an empty store or on one an earlier run filled. Master data and initial stock are booked
-only into an empty store: stock is a physical fact, and booking it twice would invent goods. Whether the store
-was empty decides whether the run's own stock ledger is complete enough for the audit's ``supplied`` check.
+A system may open an empty store or one an earlier run filled. The catalog, the network and the initial stock
+are booked only into an empty store: stock is a physical fact, and booking it twice would invent goods. A store
+that already holds data keeps its stock; a changed catalog or network replaces the stored one when the caller
+allows it (a merchant updating its configuration).
 """
 
 from __future__ import annotations
 
-import attrs
-
 from omscore.adapters.system import SequentialIds
 from omscore.app.pipeline import OrderManagement
+from omscore.bootstrap.storage import Store
 from omscore.boundary.config import MerchantConfig
 from omscore.domain.errors import InvalidInput
 from omscore.domain.order import OrderStatus
 from omscore.ports.ids import IdGenerator
-from omscore.ports.unit_of_work import UnitOfWorkFactory
-
-
-@attrs.frozen
-class Store:
-    """Where a run keeps its data.
-
-    Attributes:
-        kind: ``memory``, ``sqlite`` or ``postgresql`` (reported in the summary).
-        uow: makes the units of work.
-        ids: an id generator shared by every process using the store, or ``None`` for an in-process one
-            (right for a store nobody else uses, e.g. the in-memory one).
-        location: where it is, for people (a path, ``:memory:``, a URL without password).
-    """
-
-    kind: str
-    uow: UnitOfWorkFactory
-    ids: IdGenerator | None = None
-    location: str = ":memory:"
 
 
 def is_empty(store: Store) -> bool:
