@@ -531,6 +531,8 @@ def _render(out: Console, s: Summary, *, simulated: bool = True) -> None:
         ("merged orders made / undone", f"{s.merged_orders:,} / {s.merges_undone:,}"),
         ("allocations / releases", f"{s.allocations:,} / {s.releases:,}"),
         ("routings short of stock", s.out_of_stock_routings),
+        ("holds that ended by themselves", s.holds_lifted),
+        ("steps that failed (order held)", s.failed_steps),
         ("released, not yet shipped", by_status.get(OrderStatus.RELEASED.value, 0)),
     ]
     if simulated:

@@ -56,6 +56,7 @@ def test_the_audit_of_the_day_is_clean(summary: dict[str, Any]) -> None:
     assert figures == dict.fromkeys(AUDIT_FIGURES, 0)
     assert summary["audit_problems"] == []
     assert summary["audit_ok"] is True
+    assert summary["failed_steps"] == 0
 
 
 def test_stock_publishing_never_shows_more_than_the_pool(summary: dict[str, Any]) -> None:

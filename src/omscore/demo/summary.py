@@ -65,6 +65,8 @@ class Tally:
     allocations: int = 0
     releases: int = 0
     out_of_stock_routings: int = 0
+    holds_lifted: int = 0
+    failed_steps: int = 0
     holds_released: int = 0
     operator_cancels: int = 0
     confirmed_shipments: int = 0
@@ -111,6 +113,8 @@ class Tally:
         self.allocations += counts.allocated
         self.releases += counts.released
         self.out_of_stock_routings += counts.out_of_stock
+        self.holds_lifted += counts.lifted
+        self.failed_steps += len(counts.failed)
 
     def supply(self, key: StockKey, units: int) -> None:
         """Note ``units`` put into stock at ``key``."""
@@ -188,6 +192,8 @@ class Summary:
     allocations: int
     releases: int
     out_of_stock_routings: int
+    holds_lifted: int
+    failed_steps: int
     orders_by_status: Mapping[str, int]
     orders_cancelled: int
     shipments: int
@@ -359,6 +365,8 @@ def summarise(
         allocations=tally.allocations,
         releases=tally.releases,
         out_of_stock_routings=tally.out_of_stock_routings,
+        holds_lifted=tally.holds_lifted,
+        failed_steps=tally.failed_steps,
         orders_by_status=status_counts,
         orders_cancelled=orders_cancelled,
         shipments=sum(shipment_status.values()),
