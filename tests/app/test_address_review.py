@@ -81,3 +81,19 @@ def test_completing_the_address_keeps_the_holds_a_person_must_release(
     order = _get(system, created.order_id)
     assert order.status is OrderStatus.HELD
     assert [hold.kind for hold in order.holds] == [HoldKind.MEMO]
+
+
+def test_a_person_cannot_release_an_address_hold_while_the_recipient_is_incomplete(
+    system: InMemorySystem, platform_order: PlatformOrderFactory
+) -> None:
+    created = system.oms.ingest(platform_order("E1", ("L-TEA", 1, 3000), recipient=BLANK))
+    system.oms.process()
+
+    status = system.oms.release_hold(created.order_id, HoldKind.INCOMPLETE_ADDRESS, "looked fine")
+    system.oms.process()
+
+    order = _get(system, created.order_id)
+    assert status is OrderStatus.HELD
+    assert order.has_hold(HoldKind.INCOMPLETE_ADDRESS)
+    assert "hold kept" in order.decisions[-1].summary
+    assert system.oms.shipments(created.order_id) == []

@@ -108,12 +108,14 @@ def _cancel_sources(uow: UnitOfWork, merged: Order, reason: str) -> None:
 
 def _cancel_merged_source(ctx: Context, uow: UnitOfWork, source: Order, reason: str) -> CancelResult:
     """A platform order inside a merge (at any depth) is taken out of it and cancelled; the other orders of the
-    merge merge again and are planned again on the next pipeline pass (see :func:`detach_in`)."""
+    merge merge again and are planned again on the next pipeline pass (see :func:`detach_in`). A merge inside a
+    merge is taken out whole and cancelled with its sources."""
     detached = detach_in(ctx, uow, source, f"source {source.id} cancelled")
     if detached.order is None:
         return CancelResult(source.id, False, detached.detail, detached.intercepted, detached.too_late)
     detached.order.cancel(reason)
     uow.orders.save(detached.order)
+    _cancel_sources(uow, detached.order, reason)
     return CancelResult(
         source.id, True, f"{detached.detail}; cancelled: {reason}", detached.intercepted, detached.too_late
     )

@@ -32,8 +32,9 @@ def release_hold(ctx: Context, order_id: OrderId, kind: HoldKind, note: str = ""
     """Clear one hold (a person checked it). When none is left the order is approved. Returns the order's
     status afterwards.
 
-    An unmapped-SKU hold cannot be waved through: its lines are mapped again against the catalog first, and
-    the hold stays (with a decision saying which listings still map to nothing) while any line is unmapped.
+    Holds whose cause omscore can see cannot be waved through while it lasts: an unmapped-SKU hold stays
+    while a line maps to no SKU (the lines are mapped again against the catalog first), an incomplete-address
+    hold while the recipient lacks a name, phone or address part; a decision says why the hold was kept.
     """
 
     def work(uow: UnitOfWork) -> OrderStatus:
@@ -42,14 +43,11 @@ def release_hold(ctx: Context, order_id: OrderId, kind: HoldKind, note: str = ""
             return OrderStatus.CANCELLED
         if order.status is not OrderStatus.HELD or not order.has_hold(kind):
             return order.status
-        if kind is HoldKind.UNMAPPED_SKU:
-            catalog = uow.catalog.load()
-            _remap(order, catalog)
-            still = UnmappedSku().check(order, catalog)
-            if still is not None:
-                order.record_decision("hold", f"{kind} hold kept: {still.detail}", (f"release asked: {note}",))
-                uow.orders.save(order)
-                return order.status
+        still = _still(uow, order, kind)
+        if still is not None:
+            order.record_decision("hold", f"{kind} hold kept: {still}", (f"release asked: {note}",))
+            uow.orders.save(order)
+            return order.status
         _lift(ctx, order, kind, f"hold {kind} released{': ' + note if note else ''}")
         uow.orders.save(order)
         return order.status
@@ -139,6 +137,19 @@ def hold_failed(ctx: Context, order_id: OrderId, stage: str, error: BaseExceptio
         return order.status
 
     return in_unit_of_work(ctx.uow, work, ctx.max_attempts)
+
+
+def _still(uow: UnitOfWork, order: Order, kind: HoldKind) -> str | None:
+    """Why a hold of ``kind`` must stay on ``order`` although a person released it, or ``None``."""
+    if kind is HoldKind.UNMAPPED_SKU:
+        catalog = uow.catalog.load()
+        _remap(order, catalog)
+        unmapped = UnmappedSku().check(order, catalog)
+        return None if unmapped is None else unmapped.detail
+    if kind is HoldKind.INCOMPLETE_ADDRESS:
+        missing = order.recipient.missing_fields()
+        return f"recipient is missing {', '.join(missing)}" if missing else None
+    return None
 
 
 def _held(uow: UnitOfWork) -> list[Order]:

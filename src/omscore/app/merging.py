@@ -110,9 +110,10 @@ def unmerge(ctx: Context, merged_id: OrderId, reason: str) -> bool:
     return in_unit_of_work(ctx.uow, work, ctx.max_attempts)
 
 
-def unmerge_in(uow: UnitOfWork, merged: Order, reason: str) -> None:
+def unmerge_in(uow: UnitOfWork, merged: Order, reason: str, *, keep: OrderId | None = None) -> None:
     """Take an unreleased merge apart, at every depth: the merge (and every merge inside it) is cancelled and
-    the platform orders it carried are approved again, as they were before merging."""
+    the platform orders it carried are approved again, as they were before merging. A merge inside named by
+    ``keep`` comes back whole instead (approved, its own sources still merged into it)."""
     if merged.status is OrderStatus.ALLOCATED:
         deallocate_in(uow, merged, f"unmerging: {reason}")
     merged.cancel(f"unmerged: {reason}")
@@ -121,8 +122,8 @@ def unmerge_in(uow: UnitOfWork, merged: Order, reason: str) -> None:
         source = uow.orders.get(source_id)
         if source is not None and source.status is OrderStatus.MERGED and source.merged_into == merged.id:
             source.unmerge_source()
-            if source.merged_from:
-                unmerge_in(uow, source, reason)
+            if source.merged_from and source.id != keep:
+                unmerge_in(uow, source, reason, keep=keep)
             else:
                 uow.orders.save(source)
 
@@ -162,7 +163,8 @@ class Detached:
 
 def detach_in(ctx: Context, uow: UnitOfWork, source: Order, reason: str, *, intercept: bool = True) -> Detached:
     """Take a merged ``source`` out of its merge, at any depth, so that it can be cancelled, revised or sent
-    elsewhere; the rest of the merge is taken apart too and merges again on the next pipeline pass.
+    elsewhere; the rest of the merge is taken apart too and merges again on the next pipeline pass. A source
+    that is itself a merge comes out whole, its own sources still in it.
 
     Before release the merge is simply undone. After release the merge's parcels are intercepted through the
     fulfilment gateway, as for an order that was never merged: when every one is stopped they are superseded
@@ -185,13 +187,13 @@ def detach_in(ctx: Context, uow: UnitOfWork, source: Order, reason: str, *, inte
             uow.shipments.save(shipment)
         uow.inventory.release(root.id)
         root.deallocate(f"{source.id} taken out after release: parcels intercepted")
-        unmerge_in(uow, root, reason)
+        unmerge_in(uow, root, reason, keep=source.id)
         restored = uow.orders.get(source.id)
         detail = f"taken out of merged order {root.id}; {len(stopped)} parcel(s) intercepted"
         return Detached(restored, root.id, tuple(s.id for s in stopped), (), detail)
     if root.status not in UNRELEASED:
         return Detached(None, root.id, detail=f"too late: merged order {root.id} is {root.status}")
-    unmerge_in(uow, root, reason)
+    unmerge_in(uow, root, reason, keep=source.id)
     return Detached(uow.orders.get(source.id), root.id, detail=f"taken out of merged order {root.id}")
 
 
