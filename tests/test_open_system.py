@@ -18,7 +18,7 @@ from omscore import (
 )
 from omscore.adapters.memory import RecordingChannelGateway, RecordingFulfilmentGateway
 from omscore.adapters.system import ManualClock
-from omscore.policies.sourcing import SourcingSettings
+from omscore.policies.routing import SourcingSettings
 from omscore.policies.split import SplitSettings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -61,8 +61,11 @@ from omscore.domain import (
     allocate,
 )
 from omscore.policies.carriers import CarrierSettings, RuleBasedCarrierSelector
+from omscore.policies.merge import MergeSettings, WhenShort
 from omscore.policies.promise import Promise, PromiseSettings
-from omscore.policies.settings import MergeSettings, PipelineSettings, ReviewSettings, RoutingSettings, WhenShort
+from omscore.policies.review import ReviewSettings
+from omscore.policies.routing import RoutingSettings
+from omscore.policies.settings import PipelineSettings
 
 __version__ = "0.1.0"
 

@@ -22,8 +22,7 @@ from omscore.domain import (
 )
 from omscore.domain.catalog import Catalog as CatalogType
 from omscore.domain.order import Hold
-from omscore.policies.review import ReviewRule, default_rules
-from omscore.policies.settings import ReviewSettings
+from omscore.policies.review import ReviewRule, ReviewSettings, default_rules
 
 NORTH = LocationId("WH-NORTH")
 POT = SkuCode("POT")

@@ -19,7 +19,9 @@ from omscore.domain import (
     ShipmentStatus,
     SkuCode,
 )
-from omscore.policies.settings import MergeSettings, PipelineSettings, RoutingSettings, WhenShort
+from omscore.policies.merge import MergeSettings, WhenShort
+from omscore.policies.routing import RoutingSettings
+from omscore.policies.settings import PipelineSettings
 
 EAST = LocationId("WH-EAST")
 TEA = SkuCode("TEA")

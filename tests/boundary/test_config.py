@@ -18,7 +18,10 @@ from omscore.domain.errors import InvalidConfiguration
 from omscore.domain.identity import CarrierId, Channel, LocationId, SkuCode
 from omscore.domain.inventory import StockLevel
 from omscore.domain.network import Carrier, Location, LocationKind
-from omscore.policies.settings import MergeSettings, PipelineSettings, ReviewSettings, RoutingSettings
+from omscore.policies.merge import MergeSettings
+from omscore.policies.review import ReviewSettings
+from omscore.policies.routing import RoutingSettings
+from omscore.policies.settings import PipelineSettings
 
 from .builders import config_document
 

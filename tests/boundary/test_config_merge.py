@@ -6,7 +6,7 @@ import pytest
 
 from omscore.boundary import InvalidConfigurationDocument, parse_config
 from omscore.domain.identity import Channel
-from omscore.policies.settings import MergeSettings, WhenShort
+from omscore.policies.merge import MergeSettings, WhenShort
 
 from .builders import config_document
 

@@ -11,8 +11,7 @@ from omscore.boundary import InvalidConfigurationDocument, parse_config
 from omscore.domain.address import GeoPoint
 from omscore.domain.identity import Channel, LocationId, SkuCode
 from omscore.policies.optimise import ParcelLimits
-from omscore.policies.settings import RoutingSettings
-from omscore.policies.sourcing import (
+from omscore.policies.routing import (
     DEFAULT_RULES,
     Centroids,
     Cost,
@@ -24,6 +23,7 @@ from omscore.policies.sourcing import (
     KeepKits,
     MinShipmentValue,
     Presale,
+    RoutingSettings,
     SafetyStock,
     ShipComplete,
     ShopException,

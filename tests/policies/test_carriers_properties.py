@@ -31,11 +31,11 @@ from omscore.domain import (
     Sku,
     SkuCode,
 )
-from omscore.policies.carrier import FirstEligibleCarrier
 from omscore.policies.carriers import (
     CarrierChoice,
     CarrierRules,
     CarrierSettings,
+    FirstEligibleCarrier,
     MemoRules,
     ParcelFacts,
     RegionCarrierRule,

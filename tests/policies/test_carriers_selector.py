@@ -22,16 +22,18 @@ from omscore.domain import (
     ShipmentLine,
     SkuCode,
 )
-from omscore.policies.carrier import CarrierSelector
 from omscore.policies.carriers import (
     CarrierRules,
+    CarrierSelector,
     CarrierSettings,
     ParcelFacts,
     RuleBasedCarrierSelector,
     SkuCarrierRule,
     Stage,
 )
-from omscore.policies.settings import MergeSettings, PipelineSettings, ReviewSettings
+from omscore.policies.merge import MergeSettings
+from omscore.policies.review import ReviewSettings
+from omscore.policies.settings import PipelineSettings
 
 EAST = LocationId("WH-EAST")
 REF = ExternalOrderRef(TMALL, "E1")

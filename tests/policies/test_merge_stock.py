@@ -22,8 +22,7 @@ from omscore.domain import (
 )
 from omscore.domain.inventory import StockKey
 from omscore.policies.explain import Explanation
-from omscore.policies.merge import MergeDecision, MergeStock, check_serving, served_together
-from omscore.policies.settings import MergeSettings, WhenShort
+from omscore.policies.merge import MergeDecision, MergeSettings, MergeStock, WhenShort, check_serving, served_together
 
 SHOP = Channel("tmall", "flagship")
 RECIPIENT = Recipient("Li Lei", "13800138000", Address("CN", "Zhejiang", "Hangzhou", "Xihu", "12 Wensan Road"))

@@ -1,13 +1,24 @@
-"""The public names of the sourcing package and the split module: sorted, complete, resolvable, documented."""
+"""The public names of every decision package: sorted, complete, resolvable, documented; and the former
+import paths that the documentation once named still resolve to the same objects."""
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
+import warnings
 
 import pytest
 
-MODULES = ["omscore.policies.sourcing", "omscore.policies.split"]
+PACKAGES = [
+    "omscore.policies.carriers",
+    "omscore.policies.merge",
+    "omscore.policies.promise",
+    "omscore.policies.review",
+    "omscore.policies.routing",
+    "omscore.policies.sharing",
+    "omscore.policies.split",
+]
 
 
 def _isort_style(name: str) -> tuple[int, str]:
@@ -17,7 +28,7 @@ def _isort_style(name: str) -> tuple[int, str]:
     return (1, name) if name[:1].isupper() else (2, name)
 
 
-@pytest.mark.parametrize("name", MODULES)
+@pytest.mark.parametrize("name", PACKAGES)
 def test_all_is_sorted_and_every_name_resolves_and_is_documented(name: str) -> None:
     module = importlib.import_module(name)
     exported = list(module.__all__)
@@ -29,10 +40,13 @@ def test_all_is_sorted_and_every_name_resolves_and_is_documented(name: str) -> N
             assert inspect.getdoc(value), f"{name}.{symbol} has no docstring"
 
 
-def test_the_sourcing_package_exports_every_public_class_and_function_of_its_modules() -> None:
-    package = importlib.import_module("omscore.policies.sourcing")
-    for module_name in ("constraints", "engine", "facts", "geo", "preferences", "problem", "router", "rules", "search"):
-        module = importlib.import_module(f"omscore.policies.sourcing.{module_name}")
+@pytest.mark.parametrize("name", PACKAGES)
+def test_each_package_exports_every_public_class_and_function_of_its_modules(name: str) -> None:
+    package = importlib.import_module(name)
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{name}.{info.name}")
         for symbol, value in vars(module).items():
             defined_here = getattr(value, "__module__", None) == module.__name__
             if symbol.startswith("_") or not defined_here or not (inspect.isclass(value) or inspect.isfunction(value)):
@@ -40,14 +54,24 @@ def test_the_sourcing_package_exports_every_public_class_and_function_of_its_mod
             assert symbol in package.__all__, f"{module.__name__}.{symbol} is not exported"
 
 
-def test_the_split_module_exports_every_public_class_and_function() -> None:
-    module = importlib.import_module("omscore.policies.split")
-    public = {
-        symbol
-        for symbol, value in vars(module).items()
-        if not symbol.startswith("_")
-        and getattr(value, "__module__", None) == module.__name__
-        and (inspect.isclass(value) or inspect.isfunction(value))
-    }
+def test_the_former_sourcing_path_gives_the_routing_objects_with_a_deprecation_warning() -> None:
+    routing = importlib.import_module("omscore.policies.routing")
+    with pytest.warns(DeprecationWarning, match="omscore.policies.routing.StrategyRouter"):
+        from omscore.policies.sourcing import StrategyRouter
+    assert StrategyRouter is routing.StrategyRouter
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        sourcing = importlib.import_module("omscore.policies.sourcing")
+        for symbol in routing.__all__:
+            assert getattr(sourcing, symbol) is getattr(routing, symbol)
+    with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
+        _ = sourcing.Nothing
 
-    assert public <= set(module.__all__)
+
+def test_the_settings_module_keeps_every_decisions_settings_under_their_former_names() -> None:
+    from omscore.policies import merge, review, routing, settings
+
+    assert settings.ReviewSettings is review.ReviewSettings
+    assert settings.MergeSettings is merge.MergeSettings
+    assert settings.WhenShort is merge.WhenShort
+    assert settings.RoutingSettings is routing.RoutingSettings

@@ -26,7 +26,7 @@ def run(name: str) -> dict[str, Any]:
 
 
 def test_the_document_has_an_example_for_every_built_in_rule() -> None:
-    from omscore.policies.sourcing import BUILT_IN_RULES
+    from omscore.policies.routing import BUILT_IN_RULES
 
     assert set(BUILT_IN_RULES) <= set(examples())
 

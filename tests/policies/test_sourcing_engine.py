@@ -34,9 +34,9 @@ from omscore.domain import (
     SkuCode,
 )
 from omscore.domain.inventory import StockKey
-from omscore.policies.routing import Router
-from omscore.policies.settings import MergeSettings, PipelineSettings, ReviewSettings, RoutingSettings
-from omscore.policies.sourcing import (
+from omscore.policies.merge import MergeSettings
+from omscore.policies.review import ReviewSettings
+from omscore.policies.routing import (
     DEFAULT_RULES,
     FINAL_TIE_BREAK,
     CandidatePlan,
@@ -46,8 +46,10 @@ from omscore.policies.sourcing import (
     HomeRegion,
     Presale,
     Ranking,
+    Router,
     RoutingFacts,
     RoutingInputs,
+    RoutingSettings,
     RoutingStrategy,
     ShipComplete,
     ShopException,
@@ -58,6 +60,7 @@ from omscore.policies.sourcing import (
     StrategyRouter,
     decide,
 )
+from omscore.policies.settings import PipelineSettings
 
 JD = Channel("jd", "self-run")
 HZ, BJ, GZ, STORE = LocationId("WH-HZ"), LocationId("WH-BJ"), LocationId("WH-GZ"), LocationId("STORE-SH")

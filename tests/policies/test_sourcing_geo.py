@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from omscore.domain import Address, GeoPoint, InvalidConfiguration
-from omscore.policies.sourcing import BUILT_IN_CENTROIDS, Centroids, haversine_km, region_key
+from omscore.policies.routing import BUILT_IN_CENTROIDS, Centroids, haversine_km, region_key
 
 
 def path(province: str = "", city: str = "", district: str = "") -> tuple[str, ...]:

@@ -32,9 +32,7 @@ from omscore.domain import (
     SkuCode,
 )
 from omscore.domain.inventory import StockKey
-from omscore.policies.routing import PriorityRouter
-from omscore.policies.settings import RoutingSettings
-from omscore.policies.sourcing import (
+from omscore.policies.routing import (
     DEFAULT_RULES,
     Cost,
     DailyCapacity,
@@ -45,7 +43,9 @@ from omscore.policies.sourcing import (
     KeepKits,
     MinShipmentValue,
     Presale,
+    PriorityRouter,
     RoutingInputs,
+    RoutingSettings,
     RoutingStrategy,
     Rule,
     SafetyStock,

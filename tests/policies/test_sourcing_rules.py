@@ -31,7 +31,7 @@ from omscore.domain import (
     SkuCode,
 )
 from omscore.policies.optimise import Allocation
-from omscore.policies.sourcing import (
+from omscore.policies.routing import (
     BUILT_IN_RULES,
     CandidatePlan,
     Centroids,

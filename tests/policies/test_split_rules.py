@@ -30,7 +30,6 @@ from omscore.domain import (
     SkuCode,
 )
 from omscore.policies.optimise import Allocation, ParcelLimits
-from omscore.policies.shipments import draft_shipments
 from omscore.policies.split import (
     DEFAULT_PARCEL_LIMITS,
     PresaleMode,
@@ -38,6 +37,7 @@ from omscore.policies.split import (
     SplitRules,
     SplitSettings,
     decide_split,
+    draft_shipments,
     split_shipments,
 )
 

@@ -19,8 +19,7 @@ from omscore.domain.order import Hold, HoldKind, Order, OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentStatus
 from omscore.policies.explain import Explanation
 from omscore.policies.promise import DEFAULT_TIMEZONE, promise_shipment
-from omscore.policies.routing import Router
-from omscore.policies.sourcing import RoutingInputs, StrategyRouter
+from omscore.policies.routing import Router, RoutingInputs, StrategyRouter
 from omscore.policies.split import decide_split
 from omscore.ports.unit_of_work import UnitOfWork
 

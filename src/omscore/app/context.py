@@ -7,11 +7,10 @@ from collections.abc import Callable
 import attrs
 
 from omscore.app.usage import CarrierUsage
-from omscore.policies.carrier import CarrierSelector, FirstEligibleCarrier
-from omscore.policies.review import ReviewRule, default_rules
-from omscore.policies.routing import Router
-from omscore.policies.settings import PipelineSettings, ReviewSettings
-from omscore.policies.sourcing import StrategyRouter
+from omscore.policies.carriers import CarrierSelector, FirstEligibleCarrier
+from omscore.policies.review import ReviewRule, ReviewSettings, default_rules
+from omscore.policies.routing import Router, StrategyRouter
+from omscore.policies.settings import PipelineSettings
 from omscore.policies.split import SplitSettings
 from omscore.ports.channel import ChannelGateway
 from omscore.ports.clock import Clock

@@ -18,8 +18,8 @@ from omscore.app.pipeline import OrderManagement
 from omscore.bootstrap.storage import Store
 from omscore.bootstrap.system import build_system
 from omscore.boundary.config import MerchantConfig, load_config
+from omscore.policies.routing import SourcingSettings
 from omscore.policies.settings import PipelineSettings
-from omscore.policies.sourcing import SourcingSettings
 from omscore.policies.split import SplitSettings
 from omscore.ports.clock import Clock
 

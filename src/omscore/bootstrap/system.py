@@ -22,8 +22,8 @@ from omscore.bootstrap.master_data import id_generator, set_up
 from omscore.bootstrap.storage import Store, open_store
 from omscore.bootstrap.wiring import bootstrap
 from omscore.boundary.config import MerchantConfig, load_config
+from omscore.policies.routing import SourcingSettings
 from omscore.policies.settings import PipelineSettings
-from omscore.policies.sourcing import SourcingSettings
 from omscore.policies.split import SplitSettings
 from omscore.ports.channel import ChannelGateway
 from omscore.ports.clock import Clock

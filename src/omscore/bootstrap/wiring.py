@@ -6,8 +6,8 @@ from omscore.app.context import Context, Policies
 from omscore.app.pipeline import OrderManagement
 from omscore.app.usage import CarrierUsage
 from omscore.policies.carriers import RuleBasedCarrierSelector
+from omscore.policies.routing import SourcingSettings, StrategyRouter
 from omscore.policies.settings import PipelineSettings
-from omscore.policies.sourcing import SourcingSettings, StrategyRouter
 from omscore.policies.split import SplitSettings
 from omscore.ports.channel import ChannelGateway
 from omscore.ports.clock import Clock

@@ -67,11 +67,11 @@ from omscore.policies.carriers.settings import (
     ShopCarrierRule,
     SkuCarrierRule,
 )
+from omscore.policies.merge import MergeSettings
 from omscore.policies.optimise import ParcelLimits
 from omscore.policies.promise import CarrierTransit, LocationSchedule, PromiseSettings, TransitTable
-from omscore.policies.settings import MergeSettings, PipelineSettings, ReviewSettings, RoutingSettings
-from omscore.policies.sharing import PoolSettings, ShareSettings, SharingConfig, SharingMethod, StockLock
-from omscore.policies.sourcing import (
+from omscore.policies.review import ReviewSettings
+from omscore.policies.routing import (
     BUILT_IN_RULES,
     DEFAULT_RULES,
     Centroids,
@@ -84,6 +84,7 @@ from omscore.policies.sourcing import (
     KeepKits,
     MinShipmentValue,
     Presale,
+    RoutingSettings,
     RoutingStrategy,
     Rule,
     SafetyStock,
@@ -94,6 +95,8 @@ from omscore.policies.sourcing import (
     StorePickup,
     region_key,
 )
+from omscore.policies.settings import PipelineSettings
+from omscore.policies.sharing import PoolSettings, ShareSettings, SharingConfig, SharingMethod, StockLock
 from omscore.policies.split import PresaleMode, SplitRules, SplitSettings
 
 #: Raw configuration documents larger than this many bytes are refused before parsing.

@@ -26,10 +26,10 @@ from omscore.boundary._fields import (
 from omscore.domain.catalog import Kit, Sku
 from omscore.domain.network import Carrier, Location
 from omscore.policies.carriers.settings import CarrierRules, CarrierSettings, MemoRules, ShopCarrierRule
+from omscore.policies.merge import MergeSettings
 from omscore.policies.promise import LocationSchedule
-from omscore.policies.settings import MergeSettings, ReviewSettings, RoutingSettings
-from omscore.policies.sharing import PoolRule, ShareRule
-from omscore.policies.sourcing import (
+from omscore.policies.review import ReviewSettings
+from omscore.policies.routing import (
     Cost,
     DailyCapacity,
     Distance,
@@ -37,12 +37,14 @@ from omscore.policies.sourcing import (
     HomeRegion,
     KeepKits,
     Presale,
+    RoutingSettings,
     RoutingStrategy,
     SafetyStock,
     ShopException,
     SkuLocation,
     StorePickup,
 )
+from omscore.policies.sharing import PoolRule, ShareRule
 from omscore.policies.split import DEFAULT_PARCEL_LIMITS, SplitRules
 
 #: Most entries of the shops, locations and carriers sections.

@@ -212,6 +212,10 @@ class OrderLine:
         """The discount on the line: :attr:`discount` when recorded, else :attr:`gross_amount` − :attr:`amount`."""
         return self.discount if self.discount is not None else self.gross_amount - self.amount
 
+    def waits_for_presale(self, today: date | None) -> bool:
+        """Whether the line still waits for its presale date on ``today`` (any presale date counts without one)."""
+        return self.presale_ship_date is not None and (today is None or self.presale_ship_date > today)
+
     @property
     def balanced(self) -> bool:
         """Whether ``amount = gross − discount`` holds (it can fail only for a line recorded without

@@ -39,10 +39,10 @@ from omscore.domain.identity import CarrierId, LocationId
 from omscore.domain.network import Carrier, Network
 from omscore.domain.order import Order
 from omscore.domain.shipment import ShipmentLine
-from omscore.policies.carrier import CarrierDecision
 from omscore.policies.carriers.eligibility import Rejection, rejections
 from omscore.policies.carriers.memo import MemoMention, read_memo
 from omscore.policies.carriers.parcel import ParcelFacts
+from omscore.policies.carriers.port import CarrierDecision
 from omscore.policies.carriers.quotas import quota_full, share_pick
 from omscore.policies.carriers.settings import CarrierSettings, Criterion
 from omscore.policies.explain import Explanation
@@ -99,7 +99,7 @@ class CarrierChoice:
     memo: tuple[MemoRequest, ...] = ()
 
     def decision(self) -> CarrierDecision:
-        """The decision in the shape of :class:`~omscore.policies.carrier.CarrierSelector`."""
+        """The decision in the shape of :class:`~omscore.policies.carriers.CarrierSelector`."""
         return CarrierDecision(self.carrier, self.explanation)
 
 
@@ -354,7 +354,7 @@ def choose_carrier(
 
 @attrs.frozen
 class RuleBasedCarrierSelector:
-    """A :class:`~omscore.policies.carrier.CarrierSelector` that applies :class:`CarrierSettings`.
+    """A :class:`~omscore.policies.carriers.CarrierSelector` that applies :class:`CarrierSettings`.
 
     Attributes:
         settings: the merchant's carrier rules.

@@ -15,6 +15,7 @@ from omscore.policies.sharing.apportion import (
     hamilton,
     quota_method,
     webster,
+    webster_priority,
 )
 from omscore.policies.sharing.availability import AvailabilityModel, Counted, LocationStock, kit_quantity
 from omscore.policies.sharing.demand import pace_priority, poisson_quantile, poisson_tails
@@ -71,4 +72,5 @@ __all__ = [
     "quota_method",
     "share_pool",
     "webster",
+    "webster_priority",
 ]

@@ -34,7 +34,7 @@ class Method(enum.StrEnum):
     QUOTA = "quota"
 
 
-def check_weights(weights: Sequence[int]) -> None:
+def _check_weights(weights: Sequence[int]) -> None:
     """Raises:
     InvalidConfiguration: a weight is negative or not an integer."""
     for index, weight in enumerate(weights):
@@ -206,7 +206,7 @@ class QuotaSequence:
     """
 
     def __init__(self, weights: Sequence[int]) -> None:
-        check_weights(weights)
+        _check_weights(weights)
         self._weights = tuple(weights)
         self._sum = sum(weights)
         self._current = [0] * len(weights)
@@ -246,7 +246,7 @@ def apportion(total: int, weights: Sequence[int], method: Method = Method.WEBSTE
     Raises:
         InvalidConfiguration: a weight is negative or not an integer.
     """
-    check_weights(weights)
+    _check_weights(weights)
     if method is Method.WEBSTER:
         return webster(total, weights)
     if method is Method.HAMILTON:
@@ -261,7 +261,7 @@ def apportion_capped(
     the rest is apportioned again among the others, until no part exceeds its cap. Units that no uncapped part
     can take are left over (the parts then sum to less than ``total``)."""
     if method is Method.WEBSTER:
-        check_weights(weights)
+        _check_weights(weights)
         return webster(total, weights, caps=caps)
     parts = [0] * len(weights)
     open_ = [i for i, w in enumerate(weights) if w > 0]

@@ -14,11 +14,11 @@ from omscore.domain.address import GeoPoint
 from omscore.domain.errors import InvalidConfiguration
 from omscore.domain.identity import LineId, LocationId, SkuCode
 from omscore.domain.network import Location
-from omscore.policies.sourcing.facts import RoutingFacts
-from omscore.policies.sourcing.geo import BUILT_IN_CENTROIDS, Centroids, haversine_km
-from omscore.policies.sourcing.problem import CandidatePlan, SourcingProblem
-from omscore.policies.sourcing.rules import Ranking
-from omscore.policies.sourcing.search import SearchContext, SearchResult, cheapest, fewest, greedy
+from omscore.policies.routing.facts import RoutingFacts
+from omscore.policies.routing.geo import BUILT_IN_CENTROIDS, Centroids, haversine_km
+from omscore.policies.routing.problem import CandidatePlan, SourcingProblem
+from omscore.policies.routing.rules import Ranking
+from omscore.policies.routing.search import SearchContext, SearchResult, cheapest, fewest, greedy
 
 _EMPTY: Mapping[Any, Any] = types.MappingProxyType({})
 

@@ -1,18 +1,13 @@
-"""分仓: which location ships which units of an order.
+"""The shipped baseline router: priority first, as few locations as it can.
 
-:class:`Router` is the extension point; :class:`PriorityRouter` is the shipped baseline. It keeps an order
-in one location whenever one location can ship all of it (the first such location by priority, then id) and
-otherwise covers the order from as few locations as it can, greedily taking the location that covers the
-most remaining units (ties: priority, then id). The decision is a plan only: the caller reserves it
-atomically and re-plans if stock moved in between.
+:class:`PriorityRouter` keeps an order in one location whenever one location can ship all of it (the first
+such location by priority, then id) and otherwise covers the order from as few locations as it can, greedily
+taking the location that covers the most remaining units (ties: priority, then id).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
-
-import attrs
 
 from omscore.domain.identity import LineId, LocationId, SkuCode
 from omscore.domain.inventory import StockKey
@@ -20,63 +15,8 @@ from omscore.domain.network import Location, Network
 from omscore.domain.order import Order, OrderLine
 from omscore.policies.explain import Explanation
 from omscore.policies.optimise.problem import Allocation
-from omscore.policies.settings import RoutingSettings
-
-
-@attrs.frozen
-class RoutingDecision:
-    """A plan (complete, or empty with the shortfall) and its explanation.
-
-    Attributes:
-        allocations: sorted by (location, line).
-        shortfall: units per line that no candidate location can ship now.
-    """
-
-    allocations: tuple[Allocation, ...]
-    shortfall: Mapping[LineId, int]
-    explanation: Explanation
-
-    @property
-    def complete(self) -> bool:
-        return bool(self.allocations) and not self.shortfall
-
-    @property
-    def locations(self) -> tuple[LocationId, ...]:
-        return tuple(sorted({a.location for a in self.allocations}))
-
-
-def _allocation_order(allocation: Allocation) -> tuple[str, str]:
-    return (allocation.location, allocation.line_id)
-
-
-class Router(Protocol):
-    """Decides a routing plan for an order from the available stock of candidate locations."""
-
-    def route(
-        self,
-        order: Order,
-        network: Network,
-        available: Mapping[StockKey, int],
-        settings: RoutingSettings,
-    ) -> RoutingDecision:
-        """Plan ``order``. ``available`` holds units that may be reserved per (location, SKU); missing keys
-        mean none. Must be deterministic and never plan more than ``available``."""
-        ...
-
-
-def candidate_locations(order: Order, network: Network) -> tuple[list[Location], list[str]]:
-    """Locations that may ship ``order`` sorted by (priority, id), and why the others were dropped."""
-    path = order.recipient.address.region_path()
-    kept: list[Location] = []
-    dropped: list[str] = []
-    for location in sorted(network.locations.values(), key=lambda loc: (loc.priority, loc.id)):
-        if order.pickup_location is not None and location.id != order.pickup_location:
-            dropped.append(f"{location.id}: not the pickup store {order.pickup_location}")
-        elif order.pickup_location is None and not location.serves(path):
-            dropped.append(f"{location.id}: does not serve {'/'.join(path)}")
-        else:
-            kept.append(location)
-    return kept, dropped
+from omscore.policies.routing.port import RoutingDecision, _allocation_order, candidate_locations
+from omscore.policies.routing.settings import RoutingSettings
 
 
 class PriorityRouter:

@@ -22,7 +22,7 @@ import attrs
 from omscore.domain.identity import LineId, LocationId, SkuCode
 from omscore.domain.order import OrderLine
 from omscore.policies.optimise import Allocation, CostModel, SourcingPlan, min_cost, min_shipments
-from omscore.policies.sourcing.problem import CandidatePlan, SourcingProblem, plan_of
+from omscore.policies.routing.problem import CandidatePlan, SourcingProblem, plan_of
 
 
 @attrs.frozen

@@ -1,21 +1,18 @@
-"""审单: order review as an ordered set of rules, each either passing the order or holding it with a reason.
+"""审单 rules: each passes an order or holds it with a reason.
 
 A host adds its own rules by implementing :class:`ReviewRule`; :func:`default_rules` builds the shipped set
-from :class:`~omscore.policies.settings.ReviewSettings`. Every rule runs (holds accumulate) so a person sees
-all the reasons an order waits at once.
+from :class:`~omscore.policies.review.ReviewSettings`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Protocol
 
 import attrs
 
 from omscore.domain.catalog import Catalog
 from omscore.domain.order import Hold, HoldKind, Order, PaymentMode
-from omscore.policies.explain import Explanation
-from omscore.policies.settings import ReviewSettings
+from omscore.policies.review.settings import ReviewSettings
 
 
 class ReviewRule(Protocol):
@@ -100,30 +97,3 @@ def default_rules(settings: ReviewSettings) -> tuple[ReviewRule, ...]:
     if settings.hold_on_buyer_memo or settings.hold_on_seller_memo:
         rules.append(MemoPresent(settings.hold_on_buyer_memo, settings.hold_on_seller_memo))
     return tuple(rules)
-
-
-@attrs.frozen
-class ReviewDecision:
-    """Approve (no holds) or hold with every reason found."""
-
-    holds: tuple[Hold, ...]
-    explanation: Explanation
-
-    @property
-    def approved(self) -> bool:
-        return not self.holds
-
-
-def review(order: Order, catalog: Catalog, rules: Sequence[ReviewRule]) -> ReviewDecision:
-    """Run every rule over ``order`` and collect the holds."""
-    holds: list[Hold] = []
-    steps: list[str] = []
-    for rule in rules:
-        hold = rule.check(order, catalog)
-        if hold is None:
-            steps.append(f"{rule.name}: pass")
-        else:
-            holds.append(hold)
-            steps.append(f"{rule.name}: hold ({hold.detail})")
-    summary = "approved: every rule passed" if not holds else f"held by {len(holds)} rule(s)"
-    return ReviewDecision(tuple(holds), Explanation("review", summary, tuple(steps)))

@@ -9,16 +9,15 @@ import attrs
 from omscore.domain.inventory import StockKey
 from omscore.domain.network import Network
 from omscore.domain.order import Order
-from omscore.policies.routing import RoutingDecision
-from omscore.policies.settings import RoutingSettings
-from omscore.policies.sourcing.engine import SourcingDecision, decide
-from omscore.policies.sourcing.facts import RoutingInputs
-from omscore.policies.sourcing.settings import SourcingSettings
+from omscore.policies.routing.engine import SourcingDecision, decide
+from omscore.policies.routing.facts import RoutingInputs
+from omscore.policies.routing.port import RoutingDecision
+from omscore.policies.routing.settings import RoutingSettings, SourcingSettings
 
 
 @attrs.frozen
 class StrategyRouter:
-    """Routes each order by its shop's :class:`~omscore.policies.sourcing.settings.RoutingStrategy`.
+    """Routes each order by its shop's :class:`~omscore.policies.routing.settings.RoutingStrategy`.
 
     It implements the :class:`~omscore.policies.routing.Router` protocol, so the pipeline can use it in place
     of the baseline. The facts of the moment that the protocol does not pass (capacity used today, the
@@ -45,6 +44,6 @@ class StrategyRouter:
     def route(
         self, order: Order, network: Network, available: Mapping[StockKey, int], settings: RoutingSettings
     ) -> RoutingDecision:
-        """Plan ``order`` (see :func:`~omscore.policies.sourcing.engine.decide`); never plans more than
+        """Plan ``order`` (see :func:`~omscore.policies.routing.engine.decide`); never plans more than
         ``available``."""
         return self.decide(order, network, available, settings).routing_decision()

@@ -1,4 +1,4 @@
-"""Routing strategies (分仓策略) and where each shop's comes from."""
+"""分仓 settings: whether an order may split, and the routing strategies (分仓策略) each shop uses."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import attrs
 
 from omscore.domain.errors import InvalidConfiguration
 from omscore.domain.identity import Channel
-from omscore.policies.sourcing.constraints import (
+from omscore.policies.routing.constraints import (
     DailyCapacity,
     DropShip,
     HomeRegion,
@@ -21,8 +21,23 @@ from omscore.policies.sourcing.constraints import (
     SkuLocation,
     StorePickup,
 )
-from omscore.policies.sourcing.preferences import Cost, Distance, FewestShipments, MinShipmentValue, ShipComplete
-from omscore.policies.sourcing.rules import Rule
+from omscore.policies.routing.preferences import Cost, Distance, FewestShipments, MinShipmentValue, ShipComplete
+from omscore.policies.routing.rules import Rule
+from omscore.policies.validation import not_negative
+
+
+@attrs.frozen
+class RoutingSettings:
+    """分仓: how lines are sourced.
+
+    Attributes:
+        allow_split: let one order ship from several locations when no single one has everything.
+        max_shipments: most shipments one order may be split into; ``None`` = no limit.
+    """
+
+    allow_split: bool = True
+    max_shipments: int | None = attrs.field(default=None, validator=not_negative)
+
 
 #: Every built-in rule by its name in the configuration file.
 BUILT_IN_RULES: Final[Mapping[str, type[Rule]]] = types.MappingProxyType(

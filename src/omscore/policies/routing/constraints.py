@@ -1,4 +1,4 @@
-"""Rules that say where lines may come from (:class:`~omscore.policies.sourcing.rules.Restriction` s).
+"""Rules that say where lines may come from (:class:`~omscore.policies.routing.rules.Restriction` s).
 
 Each ranks a plan by how far it strays from the rule — units, shipments or kits that do not honour it — so 0
 means the plan honours it. Each narrows the search problem to plans that honour it, and each abstains when it
@@ -17,10 +17,10 @@ from omscore.domain.errors import InvalidConfiguration
 from omscore.domain.identity import Channel, LineId, LocationId, SkuCode
 from omscore.domain.inventory import StockKey
 from omscore.domain.network import LocationKind
-from omscore.policies.sourcing.facts import RoutingFacts
-from omscore.policies.sourcing.geo import region_key
-from omscore.policies.sourcing.problem import CandidatePlan, SourcingProblem
-from omscore.policies.sourcing.rules import Ranking, units_outside
+from omscore.policies.routing.facts import RoutingFacts
+from omscore.policies.routing.geo import region_key
+from omscore.policies.routing.problem import CandidatePlan, SourcingProblem
+from omscore.policies.routing.rules import Ranking, units_outside
 
 _EMPTY: Mapping[Any, Any] = types.MappingProxyType({})
 
@@ -338,7 +338,7 @@ class DailyCapacity:
     used only when no plan can do without it.
 
     A location's capacity is ``capacity[location]`` when given, else its ``daily_capacity``; what it has
-    planned today comes in :attr:`~omscore.policies.sourcing.facts.RoutingInputs.shipments_today`.
+    planned today comes in :attr:`~omscore.policies.routing.facts.RoutingInputs.shipments_today`.
     """
 
     name: ClassVar[str] = "capacity"

@@ -14,9 +14,9 @@ from typing import Protocol, runtime_checkable
 import attrs
 
 from omscore.domain.identity import LineId, LocationId
-from omscore.policies.sourcing.facts import RoutingFacts
-from omscore.policies.sourcing.problem import CandidatePlan, SourcingProblem
-from omscore.policies.sourcing.search import SearchContext, SearchResult
+from omscore.policies.routing.facts import RoutingFacts
+from omscore.policies.routing.problem import CandidatePlan, SourcingProblem
+from omscore.policies.routing.search import SearchContext, SearchResult
 
 
 @attrs.frozen

@@ -1,14 +1,17 @@
-"""分仓 / 寻源 by strategy: ordered rules over candidate plans found by the whole-order optimisers.
+"""分仓 / 寻源: which location ships which units of an order.
+
+:class:`Router` is the extension point the pipeline calls and :class:`RoutingDecision` its answer;
+:class:`PriorityRouter` is the shipped baseline and :class:`StrategyRouter` routes by the merchant's strategy.
 
 A :class:`RoutingStrategy` is an ordered list of rules. Candidate plans come from exact searches
 (:mod:`omscore.policies.optimise`) in problems the restricting rules narrow; each rule ranks the plans still in
 the running or abstains, the best-ranked survive and ties fall through; after the last rule the configured
 priority, then the location id decide. :class:`StrategyRouter` plugs it into the pipeline as a
-:class:`~omscore.policies.routing.Router`; :func:`decide` returns the full :class:`SourcingDecision` with its
+:class:`Router`; :func:`decide` returns the full :class:`SourcingDecision` with its
 :class:`StrategyTrace`.
 """
 
-from omscore.policies.sourcing.constraints import (
+from omscore.policies.routing.constraints import (
     DailyCapacity,
     DropShip,
     HomeRegion,
@@ -19,14 +22,15 @@ from omscore.policies.sourcing.constraints import (
     SkuLocation,
     StorePickup,
 )
-from omscore.policies.sourcing.engine import SourcingDecision, decide
-from omscore.policies.sourcing.facts import RoutingFacts, RoutingInputs, is_presale
-from omscore.policies.sourcing.geo import BUILT_IN_CENTROIDS, EARTH_RADIUS_KM, Centroids, haversine_km, region_key
-from omscore.policies.sourcing.preferences import Cost, Distance, FewestShipments, MinShipmentValue, ShipComplete
-from omscore.policies.sourcing.problem import CandidatePlan, EncodedProblem, SourcingProblem, plan_of
-from omscore.policies.sourcing.router import StrategyRouter
-from omscore.policies.sourcing.rules import PlanSource, Ranking, Restriction, Rule, units_outside
-from omscore.policies.sourcing.search import (
+from omscore.policies.routing.engine import SourcingDecision, decide
+from omscore.policies.routing.facts import RoutingFacts, RoutingInputs, is_presale
+from omscore.policies.routing.geo import BUILT_IN_CENTROIDS, EARTH_RADIUS_KM, Centroids, haversine_km, region_key
+from omscore.policies.routing.port import Router, RoutingDecision, candidate_locations
+from omscore.policies.routing.preferences import Cost, Distance, FewestShipments, MinShipmentValue, ShipComplete
+from omscore.policies.routing.priority import PriorityRouter
+from omscore.policies.routing.problem import CandidatePlan, EncodedProblem, SourcingProblem, plan_of
+from omscore.policies.routing.rules import PlanSource, Ranking, Restriction, Rule, units_outside
+from omscore.policies.routing.search import (
     SearchContext,
     SearchRecord,
     SearchResult,
@@ -35,13 +39,15 @@ from omscore.policies.sourcing.search import (
     greedy,
     shortfall,
 )
-from omscore.policies.sourcing.settings import (
+from omscore.policies.routing.settings import (
     BUILT_IN_RULES,
     DEFAULT_RULES,
+    RoutingSettings,
     RoutingStrategy,
     SourcingSettings,
 )
-from omscore.policies.sourcing.trace import FINAL_TIE_BREAK, PlanEntry, ProblemStep, RuleVerdict, StrategyTrace
+from omscore.policies.routing.strategy import StrategyRouter
+from omscore.policies.routing.trace import FINAL_TIE_BREAK, PlanEntry, ProblemStep, RuleVerdict, StrategyTrace
 
 __all__ = [
     "BUILT_IN_CENTROIDS",
@@ -63,11 +69,15 @@ __all__ = [
     "PlanEntry",
     "PlanSource",
     "Presale",
+    "PriorityRouter",
     "ProblemStep",
     "Ranking",
     "Restriction",
+    "Router",
+    "RoutingDecision",
     "RoutingFacts",
     "RoutingInputs",
+    "RoutingSettings",
     "RoutingStrategy",
     "Rule",
     "RuleVerdict",
@@ -84,6 +94,7 @@ __all__ = [
     "StorePickup",
     "StrategyRouter",
     "StrategyTrace",
+    "candidate_locations",
     "cheapest",
     "decide",
     "fewest",

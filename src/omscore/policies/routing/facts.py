@@ -46,7 +46,7 @@ class RoutingInputs:
 
 def is_presale(line: OrderLine, today: date | None) -> bool:
     """Whether ``line`` still waits for its presale date on ``today`` (any presale date counts without one)."""
-    return line.presale_ship_date is not None and (today is None or line.presale_ship_date > today)
+    return line.waits_for_presale(today)
 
 
 @attrs.frozen

@@ -11,7 +11,7 @@ import attrs
 from omscore.domain.identity import LineId, LocationId
 from omscore.policies.explain import Explanation
 from omscore.policies.optimise import Allocation
-from omscore.policies.sourcing.search import SearchRecord
+from omscore.policies.routing.search import SearchRecord
 
 #: What decides between plans that every rule leaves tied.
 FINAL_TIE_BREAK = "configured priority, then location id"

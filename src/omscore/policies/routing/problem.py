@@ -16,7 +16,7 @@ from omscore.domain.identity import LineId, LocationId, SkuCode
 from omscore.domain.inventory import StockKey
 from omscore.domain.order import OrderLine
 from omscore.policies.optimise import Allocation, DemandLine
-from omscore.policies.sourcing.facts import RoutingFacts
+from omscore.policies.routing.facts import RoutingFacts
 
 #: Separates a SKU from the suffix that tells apart lines of one SKU with different eligible locations, and
 #: marks the synthetic line of a group that must ship together. Never part of a real SKU or line id.

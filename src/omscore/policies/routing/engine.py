@@ -15,7 +15,7 @@
    (priority, id) and compared in turn), then by the number of their allocations (fewer split lines first),
    then by the allocations themselves — a total order.
 
-Every step is recorded in a :class:`~omscore.policies.sourcing.trace.StrategyTrace`.
+Every step is recorded in a :class:`~omscore.policies.routing.trace.StrategyTrace`.
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ from omscore.domain.inventory import StockKey
 from omscore.domain.network import Network
 from omscore.domain.order import Order
 from omscore.policies.optimise import Allocation
-from omscore.policies.routing import PriorityRouter, RoutingDecision
-from omscore.policies.settings import RoutingSettings
-from omscore.policies.sourcing.facts import RoutingFacts, RoutingInputs
-from omscore.policies.sourcing.problem import CandidatePlan, SourcingProblem, plan_of
-from omscore.policies.sourcing.rules import PlanSource, Restriction, Rule
-from omscore.policies.sourcing.search import SearchContext, SearchRecord, SearchResult, fewest, greedy, shortfall
-from omscore.policies.sourcing.settings import RoutingStrategy, SourcingSettings
-from omscore.policies.sourcing.trace import FINAL_TIE_BREAK, PlanEntry, ProblemStep, RuleVerdict, StrategyTrace
+from omscore.policies.routing.facts import RoutingFacts, RoutingInputs
+from omscore.policies.routing.port import RoutingDecision
+from omscore.policies.routing.priority import PriorityRouter
+from omscore.policies.routing.problem import CandidatePlan, SourcingProblem, plan_of
+from omscore.policies.routing.rules import PlanSource, Restriction, Rule
+from omscore.policies.routing.search import SearchContext, SearchRecord, SearchResult, fewest, greedy, shortfall
+from omscore.policies.routing.settings import RoutingSettings, RoutingStrategy, SourcingSettings
+from omscore.policies.routing.trace import FINAL_TIE_BREAK, PlanEntry, ProblemStep, RuleVerdict, StrategyTrace
 
 _KIND_CACHE: dict[tuple[type, type], bool] = {}
 

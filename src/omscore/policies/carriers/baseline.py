@@ -1,40 +1,24 @@
-"""快递策略: which carrier takes a shipment.
+"""The shipped baseline carrier selector.
 
-:class:`CarrierSelector` is the extension point; :class:`FirstEligibleCarrier` is the shipped baseline: the
-first carrier, by (priority, id), that collects at the location, reaches the recipient's region, takes the
-parcel's weight and — for cash on delivery — collects cash.
+:class:`FirstEligibleCarrier` takes the first carrier, by (priority, id), that collects at the location, reaches
+the recipient's region, takes the parcel's weight and — for cash on delivery — collects cash.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
-
-import attrs
 
 from omscore.domain.catalog import Catalog
-from omscore.domain.identity import CarrierId, LocationId
+from omscore.domain.identity import LocationId
 from omscore.domain.network import Network
 from omscore.domain.order import Order, PaymentMode
 from omscore.domain.shipment import ShipmentLine
+from omscore.policies.carriers.port import CarrierDecision
 from omscore.policies.explain import Explanation
 
 
-@attrs.frozen
-class CarrierDecision:
-    carrier: CarrierId | None
-    explanation: Explanation
-
-
-class CarrierSelector(Protocol):
-    def select(
-        self, order: Order, location: LocationId, lines: Sequence[ShipmentLine], network: Network, catalog: Catalog
-    ) -> CarrierDecision:
-        """Choose a carrier for the parcel of ``lines`` leaving ``location``, or ``None`` with the reasons."""
-        ...
-
-
 def parcel_weight_g(lines: Sequence[ShipmentLine], catalog: Catalog) -> int:
+    """The weight of ``lines`` in grams (SKUs missing from the catalog weigh nothing)."""
     weight = 0
     for line in lines:
         sku = catalog.sku(line.sku)
