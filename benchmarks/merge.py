@@ -35,8 +35,7 @@ from omscore.domain import (
     Recipient,
     SkuCode,
 )
-from omscore.policies.merge import MergeGrouper
-from omscore.policies.settings import MergeSettings
+from omscore.policies.merge import MergeGrouper, MergeSettings
 
 SHOPS = (Channel("tmall", "flagship"), Channel("tmall", "outlet"))
 START = datetime(2026, 11, 11, tzinfo=UTC)

@@ -48,7 +48,7 @@ from omscore.domain import (
     SkuCode,
 )
 from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus
-from omscore.policies.carrier import FirstEligibleCarrier
+from omscore.policies.carriers import FirstEligibleCarrier
 from omscore.policies.routing import PriorityRouter
 
 CHANNEL = Channel("tmall", "flagship")
