@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from omscore.boundary import InvalidConfigurationDocument, MerchantConfig, load_config, parse_config
-from omscore.boundary import config as config_module
+from omscore.boundary.config import parser as config_module
 from omscore.domain.address import GeoPoint
 from omscore.domain.catalog import Kit, KitComponent, Listing, Sku
 from omscore.domain.errors import InvalidConfiguration

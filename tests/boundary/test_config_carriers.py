@@ -20,7 +20,7 @@ from omscore.adapters.memory import (
 from omscore.adapters.system import ManualClock, SequentialIds
 from omscore.bootstrap import bootstrap
 from omscore.boundary import InvalidConfigurationDocument, parse_config
-from omscore.boundary.config_document import CriterionName
+from omscore.boundary.config.carriers import CriterionName
 from omscore.domain.identity import CarrierId, Channel, LocationId, SkuCode
 from omscore.policies.carriers.memo import DEFAULT_ALIASES, DEFAULT_NEGATIONS
 from omscore.policies.carriers.settings import (

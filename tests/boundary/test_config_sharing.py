@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 from omscore.boundary import InvalidConfigurationDocument, parse_config
-from omscore.boundary.config_document import ShareConfig, SharingMethodName
+from omscore.boundary.config.sharing import ShareConfig, SharingMethodName
 from omscore.domain.identity import Channel, SkuCode
 from omscore.policies.sharing import (
     PoolSettings,

@@ -17,7 +17,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel
 
-from omscore.boundary.config_document import MerchantConfigDocument
+from omscore.boundary.config.document import MerchantConfigDocument
 from omscore.boundary.payload import PlatformOrderPayload
 
 Document = Literal["platform_order", "merchant_config"]

@@ -19,41 +19,30 @@ Orders carry kits, platform gifts, presale lines, COD payments (some above the s
 seller memos, listings nobody mapped, store pickups, remote and overseas addresses. Wave 10 (20:00–22:00) is a
 live-stream spike on the Douyin shop that sells out the limited edition; goods receipts arrive at noon and
 after the live stream.
+
+What each order holds comes from :mod:`omscore.demo.order_mix`; the stock and the receipts are laid out against
+the day's demand by :mod:`omscore.demo.stock_layout`.
 """
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Final
 
 import attrs
 
 from omscore.boundary.payload import dump_platform_order
-from omscore.demo.merchant import (
-    ASSORTMENT,
-    EAST,
-    FACTORY,
-    KITS,
-    PRODUCT_BY_CODE,
-    SHOPS,
-    SOUTH,
-    STORE,
-    WEST,
-    StockEntry,
-    kit_price_minor,
-    listing_id,
-    merchant_document,
-    unmapped_listing_id,
-)
-from omscore.demo.people import Buyer, at_store, new_buyer, respelled
-from omscore.domain.address import Recipient
-from omscore.domain.identity import Channel, ExternalOrderRef, LocationId, SkuCode
+from omscore.demo.merchant import merchant_document
+from omscore.demo.order_mix import OrderMix
+from omscore.demo.people import respelled
+from omscore.demo.stock_layout import Receipt as Receipt
+from omscore.demo.stock_layout import lay_out_stock
+from omscore.domain.identity import ExternalOrderRef
 from omscore.domain.money import Money, allocate
 from omscore.domain.order import PaymentMode
-from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus
+from omscore.domain.platform_order import PlatformOrder, PlatformStatus
 
 CHINA: Final = timezone(timedelta(hours=8), "CST")
 #: When the day starts: midnight of Double 11, China time.
@@ -62,9 +51,6 @@ WAVE_LENGTH: Final = timedelta(hours=2)
 #: Share of the day's orders placed in each wave (the midnight rush, a quiet night, the evening live stream).
 WAVE_WEIGHTS: Final = (14, 3, 1, 2, 5, 7, 7, 6, 7, 8, 16, 6)
 LIVE_SPIKE_WAVE: Final = 10
-NOON_RECEIPT_WAVE: Final = 6
-LIVE_RECEIPT_WAVE: Final = 11
-PRESALE_DATE: Final = date(2026, 11, 20)
 
 _CHANNEL_WEIGHTS: Final = {
     ("tmall", "flagship"): 35,
@@ -74,25 +60,6 @@ _CHANNEL_WEIGHTS: Final = {
     ("shopify", "global"): 10,
 }
 _SPIKE_CHANNEL_WEIGHTS: Final = {**_CHANNEL_WEIGHTS, ("douyin", "live"): 240}
-_POPULARITY: Final = {
-    "TEA-LJ-250": 30, "TEA-PU-357": 18, "TEA-PU-LTD": 10, "CUP-CER-01": 16, "POT-GLS-01": 10, "KETTLE-EL-1": 7,
-    "MOON-CAKE-8": 9, "MILK-TEA-6": 8, "TRAY-BMB-1": 6, "TIN-GIFT-1": 2, "TABLE-TEA-1": 1, "POT-ZISHA-E": 3,
-    "KIT-GIFT-SET": 6, "KIT-TASTING-DUO": 5,
-}  # fmt: skip
-_COD_SHARE: Final = {"jd": 0.35, "douyin": 0.15}
-_BUYER_MEMOS: Final = ("请尽快发货，谢谢", "送礼用，请不要放发票", "please deliver after 6 pm", "包装结实一点，易碎品")
-_SELLER_MEMOS: Final = ("VIP 老客户，优先发货", "已电话确认地址")
-#: Items a store keeps for pickup.
-_PICKUP_ITEMS: Final = frozenset({"TEA-LJ-250", "TEA-PU-357", "CUP-CER-01", "POT-GLS-01", "TIN-GIFT-1"})
-
-
-@attrs.frozen
-class Receipt:
-    """A goods receipt booked during the day."""
-
-    location: LocationId
-    sku: SkuCode
-    quantity: int
 
 
 @attrs.frozen
@@ -196,11 +163,7 @@ class _DayBuilder:
         self.waves = len(WAVE_WEIGHTS)
         self.sent: list[_Sent] = []
         self.left: dict[int, list[ExternalOrderRef]] = {}
-        self.refs: list[ExternalOrderRef] = []
-        self.regulars: dict[str, list[Buyer]] = {}
-        self.buyers = 0
-        self.demand: dict[str, int] = {}
-        self.pickup_demand: dict[str, int] = {}
+        self.mix = OrderMix(self.rng, seed)
 
     def build(self) -> Day:
         sizes = allocate(self.orders, WAVE_WEIGHTS) if self.orders else [0] * self.waves
@@ -208,7 +171,7 @@ class _DayBuilder:
             made = 0
             while made < size:
                 made += self._base_order(wave, room=size - made)
-        stock, receipts = self._layout()
+        stock, receipts = lay_out_stock(self.mix.demand, self.mix.pickup_demand)
         waves = []
         for index in range(self.waves):
             mine = sorted((s for s in self.sent if s.wave == index), key=lambda s: (s.phase, s.at, s.seq))
@@ -223,7 +186,7 @@ class _DayBuilder:
                     live_spike=index == LIVE_SPIKE_WAVE,
                 )
             )
-        return Day(self.seed, self.orders, merchant_document(stock), tuple(waves), tuple(self.refs))
+        return Day(self.seed, self.orders, merchant_document(stock), tuple(waves), tuple(self.mix.refs))
 
     # --- one order and its story ------------------------------------------------------------------------
 
@@ -232,17 +195,17 @@ class _DayBuilder:
         rng = self.rng
         weights = _SPIKE_CHANNEL_WEIGHTS if wave == LIVE_SPIKE_WAVE else _CHANNEL_WEIGHTS
         platform, shop = rng.choices(list(weights), weights=list(weights.values()))[0]
-        buyer = self._buyer(platform)
+        buyer = self.mix.buyer(platform)
         start = DAY_START + wave * WAVE_LENGTH
         placed_at = start + timedelta(seconds=rng.randrange(int(WAVE_LENGTH.total_seconds()) - 600))
-        first = self._contents(platform, shop, buyer, placed_at, spike=wave == LIVE_SPIKE_WAVE)
+        first = self.mix.contents(platform, shop, buyer, placed_at, spike=wave == LIVE_SPIKE_WAVE)
         self._story(first, wave)
         if room < 2 or first.payment is PaymentMode.COD or first.pickup_location is not None or rng.random() > 0.13:
             return 1
         later = placed_at + timedelta(minutes=rng.randint(3, 80))
         if later >= start + WAVE_LENGTH:
             return 1
-        second = self._contents(platform, shop, buyer, later, spike=False, payment=PaymentMode.PREPAID, plain=True)
+        second = self.mix.contents(platform, shop, buyer, later, spike=False, payment=PaymentMode.PREPAID, plain=True)
         second = attrs.evolve(second, recipient=respelled(rng, first.recipient))
         if rng.random() < 0.15:
             self._send(second, wave, _ARRIVAL, later)
@@ -338,168 +301,6 @@ class _DayBuilder:
         street = f"{address.street} (门牌 {self.rng.randint(1, 99)})"
         recipient = attrs.evolve(po.recipient, address=attrs.evolve(address, street=street))
         return attrs.evolve(po, revision=po.revision + 1, recipient=recipient)
-
-    # --- order contents ---------------------------------------------------------------------------------
-
-    def _buyer(self, platform: str) -> Buyer:
-        regulars = self.regulars.setdefault(platform, [])
-        if regulars and self.rng.random() < 0.25:
-            return self.rng.choice(regulars)
-        self.buyers += 1
-        buyer = new_buyer(self.rng, platform, self.buyers)
-        regulars.append(buyer)
-        return buyer
-
-    def _contents(
-        self,
-        platform: str,
-        shop: str,
-        buyer: Buyer,
-        placed_at: datetime,
-        *,
-        spike: bool,
-        payment: PaymentMode | None = None,
-        plain: bool = False,
-    ) -> PlatformOrder:
-        """One platform order of ``buyer``; ``plain`` leaves out what would hold it (memos, unmapped listings)
-        and store pickup."""
-        rng = self.rng
-        channel = Channel(platform, shop)
-        currency = next(c for p, s, _, c in SHOPS if (p, s) == (platform, shop))
-        pickup = (
-            not plain
-            and platform in {"tmall", "douyin"}
-            and buyer.region.city == "Hangzhou"
-            and buyer.region.country == "CN"
-            and rng.random() < 0.35
-        )
-        if payment is None:
-            cod = not pickup and rng.random() < _COD_SHARE.get(platform, 0.0)
-            payment = PaymentMode.COD if cod else PaymentMode.PREPAID
-        assortment = [i for i in ASSORTMENT[(platform, shop)] if not pickup or i in _PICKUP_ITEMS]
-        weights = [_POPULARITY[i] * (12 if spike and i == "TEA-PU-LTD" else 1) for i in assortment]
-        count = rng.choices((1, 2, 3, 4), weights=(58, 28, 11, 3))[0]
-        big = payment is PaymentMode.COD and rng.random() < 0.3  # likely above the shop's COD limit
-        if big:
-            count = max(count, 3)
-        items: list[str] = []
-        for _ in range(count):
-            item = rng.choices(assortment, weights=weights)[0]
-            if item not in items:
-                items.append(item)
-        lines: list[PlatformLine] = []
-        for index, item in enumerate(items, start=1):
-            if item == "TABLE-TEA-1":
-                quantity = 1
-            elif big:
-                quantity = rng.choice((2, 3, 5))
-            else:
-                quantity = rng.choices((1, 2, 3, 5), weights=(74, 18, 6, 2))[0]
-            unit = kit_price_minor(item) if item in KITS else PRODUCT_BY_CODE[item].price_minor
-            if currency == "USD":
-                unit = max(99, unit * 100 // 710 // 100 * 100 - 1)
-            gross = unit * quantity
-            discount = 0 if rng.random() < 0.7 else gross * rng.randint(5, 20) // 100
-            presale = PRESALE_DATE if shop == "outlet" and item == "MOON-CAKE-8" and rng.random() < 0.3 else None
-            listing = listing_id(platform, shop, item)
-            if not plain and rng.random() < 0.012:
-                listing = unmapped_listing_id(platform, shop)
-            else:
-                self._count_demand(item, quantity, pickup)
-            lines.append(
-                PlatformLine(
-                    line_id=str(index),
-                    listing_id=listing,
-                    quantity=quantity,
-                    amount=Money(gross - discount, currency),
-                    unit_price=Money(unit, currency),
-                    discount=Money(discount, currency),
-                    presale_ship_date=presale,
-                )
-            )
-        goods = sum(line.amount.minor for line in lines)
-        if platform == "tmall" and goods >= 50_000:
-            lines.append(
-                PlatformLine(
-                    line_id=str(len(lines) + 1),
-                    listing_id=listing_id(platform, shop, "TIN-GIFT-1"),
-                    quantity=1,
-                    amount=Money(0, currency),
-                    is_gift=True,
-                )
-            )
-            self._count_demand("TIN-GIFT-1", 1, pickup)
-        fee = 1_500 if currency == "USD" else (0 if goods >= 9_900 else 800)
-        buyer_memo = rng.choice(_BUYER_MEMOS) if not plain and rng.random() < 0.04 else ""
-        seller_memo = rng.choice(_SELLER_MEMOS) if not plain and rng.random() < 0.01 else ""
-        recipient: Recipient = at_store(buyer) if pickup else buyer.recipient
-        ref = ExternalOrderRef(channel, self._external_id(platform))
-        self.refs.append(ref)
-        return PlatformOrder(
-            ref=ref,
-            revision=1,
-            status=PlatformStatus.OPEN,
-            placed_at=placed_at,
-            buyer_id=buyer.buyer_id,
-            recipient=recipient,
-            lines=tuple(lines),
-            currency=currency,
-            shipping_fee=Money(fee, currency),
-            payment=payment,
-            buyer_memo=buyer_memo,
-            seller_memo=seller_memo,
-            priority=10 if seller_memo.startswith("VIP") else 0,
-            pickup_location=LocationId(STORE) if pickup else None,
-        )
-
-    def _external_id(self, platform: str) -> str:
-        prefix = {"tmall": "39", "jd": "28", "douyin": "69", "shopify": "10"}[platform]
-        return f"{prefix}{len(str(self.seed))}{self.seed}{len(self.refs) + 1:08d}"
-
-    def _count_demand(self, item: str, quantity: int, pickup: bool) -> None:
-        target = self.pickup_demand if pickup else self.demand
-        for sku, per_kit in KITS.get(item, ((item, 1),)):
-            target[sku] = target.get(sku, 0) + per_kit * quantity
-
-    # --- stock ------------------------------------------------------------------------------------------
-
-    def _layout(self) -> tuple[list[StockEntry], list[tuple[int, Receipt]]]:
-        """Initial stock and the day's receipts, laid out against the day's demand.
-
-        Staples sit mostly in the East China DC, partly in the South China DC and the western 3PL; kettles
-        only in the east, cold-chain goods only in the south and west, made-to-order items only at the
-        workshop. The east runs short of staples by the afternoon (orders split or move south) until the noon
-        receipt; the limited edition sells out in the live stream and is restocked after it.
-        """
-        stock: dict[tuple[str, str], StockEntry] = {}
-        receipts: list[tuple[int, Receipt]] = []
-
-        def put(location: str, sku: str, share: float, safety: int = 0) -> None:
-            units = math.ceil(self.demand.get(sku, 0) * share)
-            if units > 0:
-                stock[(location, sku)] = StockEntry(location, sku, units + safety, safety)
-
-        def receive(wave: int, sku: str, share: float) -> None:
-            units = math.ceil(self.demand.get(sku, 0) * share)
-            if units > 0:
-                receipts.append((wave, Receipt(LocationId(EAST), SkuCode(sku), units)))
-
-        for sku in ("TEA-LJ-250", "TEA-PU-357", "CUP-CER-01", "POT-GLS-01", "TRAY-BMB-1", "TIN-GIFT-1"):
-            put(EAST, sku, 0.62, safety=3)
-            put(SOUTH, sku, 0.33)
-            put(WEST, sku, 0.12)
-            receive(NOON_RECEIPT_WAVE, sku, 0.2)
-        put(EAST, "KETTLE-EL-1", 1.15)
-        put(SOUTH, "MOON-CAKE-8", 1.1)
-        put(SOUTH, "MILK-TEA-6", 0.75)
-        put(WEST, "MILK-TEA-6", 0.45)
-        put(FACTORY, "TABLE-TEA-1", 1.3)
-        put(FACTORY, "POT-ZISHA-E", 1.3)
-        put(EAST, "TEA-PU-LTD", 0.5)
-        receive(LIVE_RECEIPT_WAVE, "TEA-PU-LTD", 0.7)
-        for sku, units in sorted(self.pickup_demand.items()):
-            stock[(STORE, sku)] = StockEntry(STORE, sku, math.ceil(units * 1.3) + 2)
-        return sorted(stock.values(), key=lambda e: (e.location, e.sku)), receipts
 
 
 def _cancelled(po: PlatformOrder) -> PlatformOrder:

@@ -18,8 +18,10 @@ import attrs
 
 from omscore.domain.identity import LocationId, SkuCode
 from omscore.policies.optimise._budget import Budget, OutOfBudget
-from omscore.policies.optimise._cover import DivisibleCover, Incumbent, SetCover, bits
+from omscore.policies.optimise._cover import Incumbent, bits
+from omscore.policies.optimise._divisible_cover import DivisibleCover
 from omscore.policies.optimise._groups import assign_whole
+from omscore.policies.optimise._set_cover import SetCover
 from omscore.policies.optimise._whole import whole_lines
 from omscore.policies.optimise.problem import (
     Allocation,

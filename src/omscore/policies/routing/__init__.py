@@ -11,20 +11,19 @@ priority, then the location id decide. :class:`StrategyRouter` plugs it into the
 :class:`StrategyTrace`.
 """
 
-from omscore.policies.routing.constraints import (
-    DailyCapacity,
+from omscore.policies.routing.engine import SourcingDecision, decide
+from omscore.policies.routing.facts import RoutingFacts, RoutingInputs, is_presale
+from omscore.policies.routing.geo import BUILT_IN_CENTROIDS, EARTH_RADIUS_KM, Centroids, haversine_km, region_key
+from omscore.policies.routing.limits import DailyCapacity, SafetyStock
+from omscore.policies.routing.origins import (
     DropShip,
     HomeRegion,
     KeepKits,
     Presale,
-    SafetyStock,
     ShopException,
     SkuLocation,
     StorePickup,
 )
-from omscore.policies.routing.engine import SourcingDecision, decide
-from omscore.policies.routing.facts import RoutingFacts, RoutingInputs, is_presale
-from omscore.policies.routing.geo import BUILT_IN_CENTROIDS, EARTH_RADIUS_KM, Centroids, haversine_km, region_key
 from omscore.policies.routing.port import Router, RoutingDecision, candidate_locations
 from omscore.policies.routing.preferences import Cost, Distance, FewestShipments, MinShipmentValue, ShipComplete
 from omscore.policies.routing.priority import PriorityRouter

@@ -10,13 +10,12 @@ import attrs
 
 from omscore.domain.errors import InvalidConfiguration
 from omscore.domain.identity import Channel
-from omscore.policies.routing.constraints import (
-    DailyCapacity,
+from omscore.policies.routing.limits import DailyCapacity, SafetyStock
+from omscore.policies.routing.origins import (
     DropShip,
     HomeRegion,
     KeepKits,
     Presale,
-    SafetyStock,
     ShopException,
     SkuLocation,
     StorePickup,

@@ -2,8 +2,9 @@
 
 The pieces: :mod:`~.apportion` (Webster, Hamilton, the quota method), :mod:`~.demand` (Poisson demand during
 the sync lag, demand pacing), :mod:`~.availability` (what counts as the pool), :mod:`~.settings` (shop > listing >
-listing-SKU inheritance), :mod:`~.locks` (quantities set aside until an expiry) and :mod:`~.plan` (the sharing
-steps, their memoised hot path and their explanations). See ``docs/stock-sharing.md``.
+listing-SKU inheritance), :mod:`~.locks` (quantities set aside until an expiry), :mod:`~.plan` (the sharing
+steps, their memoised hot path and their explanations) and :mod:`~.decision` (the listings taking part and the
+explained shares). See ``docs/stock-sharing.md``.
 """
 
 from omscore.policies.sharing.apportion import (
@@ -18,18 +19,10 @@ from omscore.policies.sharing.apportion import (
     webster_priority,
 )
 from omscore.policies.sharing.availability import AvailabilityModel, Counted, LocationStock, kit_quantity
+from omscore.policies.sharing.decision import LockClaim, Participant, ShareDecision, ShareLine
 from omscore.policies.sharing.demand import pace_priority, poisson_quantile, poisson_tails
 from omscore.policies.sharing.locks import StockLock, active_locks, next_change
-from omscore.policies.sharing.plan import (
-    LockClaim,
-    Locks,
-    Participant,
-    ShareDecision,
-    ShareLine,
-    SharePlan,
-    SharePlanner,
-    share_pool,
-)
+from omscore.policies.sharing.plan import Locks, SharePlan, SharePlanner, share_pool
 from omscore.policies.sharing.settings import (
     PoolRule,
     PoolSettings,
