@@ -32,7 +32,8 @@ from omscore.domain.address import Address, GeoPoint, Recipient
 from omscore.domain.catalog import Catalog, Kit, Listing, Sku
 from omscore.domain.errors import PersistenceError, SchemaVersionError
 from omscore.domain.network import Carrier, Location
-from omscore.domain.order import Order, OrderLine
+from omscore.domain.order import Order
+from omscore.domain.order_line import OrderLine
 from omscore.domain.shipment import Shipment, ShipmentLine
 from omscore.testing.samples import (
     rich_catalog,

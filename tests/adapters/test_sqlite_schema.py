@@ -16,7 +16,7 @@ from omscore.adapters.sqlite import SqliteDatabase, SqliteUnitOfWork
 from omscore.domain import events as ev
 from omscore.domain.identity import ExternalOrderRef, LocationId, OrderId, SkuCode
 from omscore.domain.inventory import ReservationLine
-from omscore.domain.order import OrderStatus
+from omscore.domain.order_status import OrderStatus
 from omscore.testing.samples import rich_catalog, sample_order, sample_shipment, state_of
 
 WH, STORE, TEA, CUP = LocationId("WH-1"), LocationId("STORE-1"), SkuCode("TEA"), SkuCode("CUP")

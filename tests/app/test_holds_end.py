@@ -21,7 +21,7 @@ from omscore.domain import (
     SkuCode,
 )
 from omscore.domain.catalog import Catalog as CatalogType
-from omscore.domain.order import Hold
+from omscore.domain.holds import Hold
 from omscore.policies.review import ReviewRule, ReviewSettings, default_rules
 
 NORTH = LocationId("WH-NORTH")

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from omscore.domain import Channel, ExternalOrderRef, InvalidInput, InvalidMoney, LineId, Money, OrderLine, SkuCode
-from omscore.domain.order import gross_of
+from omscore.domain.order_line import gross_of
 from omscore.domain.platform_order import PlatformLine
 from omscore.domain.shipment import ShipmentLine
 from omscore.testing.samples import sample_shipment

@@ -15,9 +15,9 @@ from typing import Any
 from omscore.adapters.postgres import Isolation, PostgresDatabase, PostgresUnitOfWork, reserve_at_once
 from omscore.domain.errors import ConcurrencyConflict, OmsError, TransientError
 from omscore.domain.events import OrderApproved
+from omscore.domain.holds import Hold, HoldKind
 from omscore.domain.identity import LocationId, OrderId, SkuCode
 from omscore.domain.inventory import ReservationLine
-from omscore.domain.order import Hold, HoldKind
 
 HOT = (LocationId("L1"), SkuCode("HOT"))
 

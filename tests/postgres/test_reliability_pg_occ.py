@@ -14,8 +14,8 @@ import pytest
 
 from omscore.adapters.postgres import Isolation, PostgresDatabase, PostgresUnitOfWork
 from omscore.domain.errors import ConcurrencyConflict
+from omscore.domain.holds import Hold, HoldKind
 from omscore.domain.identity import OrderId
-from omscore.domain.order import Hold, HoldKind
 from omscore.testing.samples import sample_order
 
 from .pg_workers import occ_worker

@@ -58,7 +58,7 @@ from omscore.domain import (
     SkuCode,
 )
 from omscore.domain.inventory import StockKey
-from omscore.domain.order import RESERVING
+from omscore.domain.order_status import RESERVING
 from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus
 from omscore.ports.clock import Clock
 from omscore.ports.unit_of_work import UnitOfWorkFactory

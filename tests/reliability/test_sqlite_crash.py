@@ -27,7 +27,7 @@ from omscore.adapters.sqlite import SqliteDatabase, SqliteUnitOfWork, sqlite_uni
 from omscore.domain import events as ev
 from omscore.domain.identity import LocationId, OrderId, SkuCode
 from omscore.domain.inventory import ReservationLine
-from omscore.domain.order import OrderStatus
+from omscore.domain.order_status import OrderStatus
 from omscore.ports.outbox import OutboxRecord
 from omscore.testing.samples import sample_order
 

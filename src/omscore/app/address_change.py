@@ -21,8 +21,10 @@ from omscore.app.retry import in_unit_of_work
 from omscore.app.review import approve_in
 from omscore.domain.address import Recipient
 from omscore.domain.errors import ChangeRefused, NotFound
+from omscore.domain.holds import Hold, HoldKind
 from omscore.domain.identity import CarrierId, LocationId, OrderId, ShipmentId
-from omscore.domain.order import Hold, HoldKind, Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import OrderStatus
 from omscore.domain.shipment import ShipmentStatus
 from omscore.policies.merge import merge_key
 from omscore.ports.unit_of_work import UnitOfWork
@@ -77,7 +79,7 @@ def change_address(ctx: Context, order_id: OrderId, recipient: Recipient) -> Add
             has shipped.
 
     The new recipient is reviewed again: when it is incomplete the order is held
-    (:attr:`~omscore.domain.order.HoldKind.INCOMPLETE_ADDRESS`) and nothing is planned or released to it;
+    (:attr:`~omscore.domain.holds.HoldKind.INCOMPLETE_ADDRESS`) and nothing is planned or released to it;
     completing the recipient of an order held for its address lifts that hold. A platform order inside a merge
     (at any depth) is taken out of it first; after release, the merge's parcels are intercepted.
     """

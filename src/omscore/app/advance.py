@@ -16,7 +16,7 @@ from omscore.app.merging import MergeResult, merge_in
 from omscore.app.retry import in_unit_of_work
 from omscore.app.review import ReviewResult, review_in
 from omscore.domain.identity import OrderId
-from omscore.domain.order import OrderStatus
+from omscore.domain.order_status import OrderStatus
 from omscore.ports.unit_of_work import UnitOfWork
 
 

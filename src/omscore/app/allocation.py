@@ -12,10 +12,12 @@ import attrs
 from omscore.app.context import Context
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.catalog import Catalog
+from omscore.domain.holds import Hold, HoldKind
 from omscore.domain.identity import LocationId, OrderId, ShipmentId, SkuCode
 from omscore.domain.inventory import ReservationLine, StockKey, StockLevel
 from omscore.domain.network import Network
-from omscore.domain.order import Hold, HoldKind, Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentStatus
 from omscore.policies.explain import Explanation
 from omscore.policies.promise import DEFAULT_TIMEZONE, promise_shipment

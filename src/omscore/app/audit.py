@@ -13,7 +13,8 @@ import attrs
 
 from omscore.domain.identity import ExternalOrderRef, OrderId
 from omscore.domain.inventory import StockKey
-from omscore.domain.order import RESERVING, Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import RESERVING, OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentStatus
 from omscore.ports.unit_of_work import UnitOfWork
 

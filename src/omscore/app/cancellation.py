@@ -9,7 +9,8 @@ from omscore.app.context import Context
 from omscore.app.merging import detach_in
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.identity import OrderId, ShipmentId
-from omscore.domain.order import PRE_ROUTING, Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import PRE_ROUTING, OrderStatus
 from omscore.domain.shipment import ShipmentStatus
 from omscore.ports.fulfilment import InterceptResult
 from omscore.ports.unit_of_work import UnitOfWork

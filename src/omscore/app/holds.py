@@ -1,6 +1,6 @@
 """Holds: lifting those whose cause has cleared, releasing those a person decided, and containing failures.
 
-Every :class:`~omscore.domain.order.HoldKind` says how its hold ends (:attr:`~omscore.domain.order.HoldKind.
+Every :class:`~omscore.domain.holds.HoldKind` says how its hold ends (:attr:`~omscore.domain.holds.HoldKind.
 ends_by`). Holds that end on a condition are re-checked here against the data they depend on — an unmapped
 listing against the catalog (the lines are mapped again), an incomplete recipient against the order's
 recipient, an out-of-stock order against the stock it saw when routing gave up — and lifted when the cause
@@ -18,9 +18,11 @@ from omscore.app.intake import remap_lines
 from omscore.app.retry import in_unit_of_work
 from omscore.app.review import approve_in
 from omscore.domain.catalog import Catalog
+from omscore.domain.holds import Hold, HoldKind
 from omscore.domain.identity import OrderId
 from omscore.domain.inventory import StockKey
-from omscore.domain.order import Hold, HoldKind, Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import OrderStatus
 from omscore.policies.review import UnmappedSku
 from omscore.ports.unit_of_work import UnitOfWork
 
@@ -122,7 +124,7 @@ def lift_after_master_data_in(ctx: Context, uow: UnitOfWork) -> list[OrderId]:
 
 def hold_failed(ctx: Context, order_id: OrderId, stage: str, error: BaseException) -> OrderStatus | None:
     """Hold ``order_id`` because ``stage`` raised ``error`` on it, keeping the error with the order (a hold of
-    kind :attr:`~omscore.domain.order.HoldKind.FAILED` and a decision). An order already past routing keeps
+    kind :attr:`~omscore.domain.holds.HoldKind.FAILED` and a decision). An order already past routing keeps
     its status; the error is still recorded. Returns the order's status, or ``None`` when it is gone."""
     text = f"{stage} failed: {type(error).__name__}: {error}"
 

@@ -24,7 +24,9 @@ from omscore.app.retry import in_unit_of_work
 from omscore.domain.catalog import Catalog
 from omscore.domain.identity import ExternalOrderRef, LineId, OrderId, SkuCode
 from omscore.domain.money import Money
-from omscore.domain.order import PRE_ROUTING, Order, OrderLine, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_line import OrderLine
+from omscore.domain.order_status import PRE_ROUTING, OrderStatus
 from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus
 from omscore.ports.unit_of_work import UnitOfWork
 

@@ -11,7 +11,8 @@ from omscore.app.context import Context
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.identity import OrderId, ShipmentId
 from omscore.domain.inventory import StockKey, demand_by_key
-from omscore.domain.order import Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentStatus
 from omscore.policies.explain import Explanation
 from omscore.policies.merge import MergeStock, check_serving, choose_partners

@@ -36,10 +36,12 @@ from omscore.boundary.payload import parse_platform_order
 from omscore.domain.address import Recipient
 from omscore.domain.catalog import Catalog
 from omscore.domain.errors import ConcurrencyConflict, DuplicateKey, PersistenceError
+from omscore.domain.holds import HoldKind
 from omscore.domain.identity import CarrierId, ExternalOrderRef, LocationId, OrderId, ShipmentId, SkuCode
 from omscore.domain.inventory import StockKey, StockLevel
 from omscore.domain.network import Network
-from omscore.domain.order import HoldKind, Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import OrderStatus
 from omscore.domain.platform_order import PlatformOrder
 from omscore.domain.shipment import Shipment
 from omscore.ports.unit_of_work import UnitOfWork
@@ -62,7 +64,7 @@ class StageCounts:
     lifted: int = 0
     """Held orders whose holds ended by themselves (their cause cleared) at the start of the pass."""
     failed: tuple[OrderId, ...] = ()
-    """Orders on which a step raised: each is held (:attr:`~omscore.domain.order.HoldKind.FAILED`) with the
+    """Orders on which a step raised: each is held (:attr:`~omscore.domain.holds.HoldKind.FAILED`) with the
     error kept in its hold and decisions; the other orders went on."""
 
 

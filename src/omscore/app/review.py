@@ -8,7 +8,8 @@ from omscore.app.context import Context
 from omscore.app.intake import remap_lines
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.identity import OrderId
-from omscore.domain.order import Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import OrderStatus
 from omscore.policies.explain import Explanation
 from omscore.policies.merge import merge_key
 from omscore.policies.review import review

@@ -12,7 +12,8 @@ from omscore.app.context import Context
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.errors import TransientError
 from omscore.domain.identity import CarrierId, OrderId, ShipmentId
-from omscore.domain.order import Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentStatus
 from omscore.ports.unit_of_work import UnitOfWork
 

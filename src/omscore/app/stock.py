@@ -5,9 +5,11 @@ from __future__ import annotations
 from omscore.app.context import Context
 from omscore.app.retry import in_unit_of_work
 from omscore.app.review import approve_in
+from omscore.domain.holds import HoldKind
 from omscore.domain.identity import LocationId, OrderId, SkuCode
 from omscore.domain.inventory import StockLevel
-from omscore.domain.order import HoldKind, Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import OrderStatus
 from omscore.ports.unit_of_work import UnitOfWork
 
 

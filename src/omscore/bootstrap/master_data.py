@@ -13,7 +13,7 @@ from omscore.app.pipeline import OrderManagement
 from omscore.bootstrap.storage import Store
 from omscore.boundary.config import MerchantConfig
 from omscore.domain.errors import InvalidInput
-from omscore.domain.order import OrderStatus
+from omscore.domain.order_status import OrderStatus
 from omscore.ports.ids import IdGenerator
 
 

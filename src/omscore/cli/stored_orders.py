@@ -18,7 +18,8 @@ from omscore.cli.console import _reported
 from omscore.cli.storage import _DB_HELP, DEMO_DB, _reader, open_store
 from omscore.domain.errors import InvalidInput
 from omscore.domain.identity import Channel, ExternalOrderRef, OrderId
-from omscore.domain.order import Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import OrderStatus
 from omscore.domain.shipment import Shipment
 
 

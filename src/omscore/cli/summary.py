@@ -13,7 +13,7 @@ from rich.table import Table
 
 from omscore.demo import Summary
 from omscore.demo.publishing import PublishingFigures
-from omscore.domain.order import OrderStatus
+from omscore.domain.order_status import OrderStatus
 
 
 def _render(out: Console, s: Summary, *, simulated: bool = True) -> None:

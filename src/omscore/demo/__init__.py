@@ -15,10 +15,12 @@
 
 from omscore.bootstrap import Store
 from omscore.demo.batch import run_orders
-from omscore.demo.day import Day, Receipt, Wave, generate_day
+from omscore.demo.day import Day, Wave, generate_day
 from omscore.demo.publishing import Publisher, PublishingFigures
 from omscore.demo.runner import run_demo
-from omscore.demo.summary import LocationStock, MalformedLine, Summary
+from omscore.demo.stock_layout import Receipt
+from omscore.demo.summary import LocationStock, Summary
+from omscore.demo.tally import MalformedLine
 
 __all__ = [
     "Day",

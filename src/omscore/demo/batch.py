@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from omscore.bootstrap import System
-from omscore.demo.summary import HoldLog, MalformedLine, Summary, Tally, summarise
+from omscore.demo.summary import Summary, summarise
+from omscore.demo.tally import HoldLog, MalformedLine, Tally
 from omscore.domain.errors import InvalidInput
 from omscore.ports.channel import ChannelGateway
 from omscore.ports.fulfilment import FulfilmentGateway

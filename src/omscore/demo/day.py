@@ -37,8 +37,7 @@ from omscore.boundary.payload import dump_platform_order
 from omscore.demo.merchant import merchant_document
 from omscore.demo.order_mix import OrderMix
 from omscore.demo.people import respelled
-from omscore.demo.stock_layout import Receipt as Receipt
-from omscore.demo.stock_layout import lay_out_stock
+from omscore.demo.stock_layout import Receipt, lay_out_stock
 from omscore.domain.identity import ExternalOrderRef
 from omscore.domain.money import Money, allocate
 from omscore.domain.order import PaymentMode

@@ -25,7 +25,8 @@ from omscore.bootstrap import Store
 from omscore.domain.catalog import Catalog
 from omscore.domain.identity import Channel, ExternalOrderRef, SkuCode
 from omscore.domain.inventory import StockLevel
-from omscore.domain.order import Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import OrderStatus
 from omscore.domain.platform_order import PlatformOrder
 from omscore.policies.sharing import SharingConfig, StockLock
 from omscore.ports.clock import Clock

@@ -37,10 +37,12 @@ from omscore.bootstrap import Store, build_system
 from omscore.boundary.config import parse_config
 from omscore.demo.day import DAY_START, WAVE_LENGTH, Day, Wave
 from omscore.demo.publishing import Publisher, unreserved_orders
-from omscore.demo.summary import HoldLog, MalformedLine, Summary, Tally, summarise
+from omscore.demo.summary import Summary, summarise
+from omscore.demo.tally import HoldLog, MalformedLine, Tally
 from omscore.domain.errors import InvalidInput
+from omscore.domain.holds import HoldKind
 from omscore.domain.identity import CarrierId, Channel, OrderId, ShipmentId, SkuCode
-from omscore.domain.order import HoldKind, OrderStatus
+from omscore.domain.order_status import OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentStatus
 
 Progress = Callable[[int, int, str], None]

@@ -18,10 +18,8 @@ import attrs
 from omscore.app.intake import IntakeStatus
 from omscore.app.pipeline import OrderManagement
 from omscore.demo.publishing import PublishingFigures
-from omscore.demo.tally import HoldLog as HoldLog
-from omscore.demo.tally import MalformedLine as MalformedLine
-from omscore.demo.tally import Tally as Tally
-from omscore.domain.order import OrderStatus
+from omscore.demo.tally import HoldLog, MalformedLine, Tally
+from omscore.domain.order_status import OrderStatus
 from omscore.domain.shipment import ShipmentStatus
 
 

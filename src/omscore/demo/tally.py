@@ -15,11 +15,11 @@ from omscore.app.intake import IntakeResult, IntakeStatus
 from omscore.app.pipeline import OrderManagement, StageCounts
 from omscore.boundary.payload import parse_platform_order
 from omscore.domain.errors import InvalidInput
-from omscore.domain.identity import ExternalOrderRef, LocationId, OrderId, SkuCode
-from omscore.domain.order import HoldKind, OrderStatus
+from omscore.domain.holds import HoldKind
+from omscore.domain.identity import ExternalOrderRef, OrderId
+from omscore.domain.inventory import StockKey
+from omscore.domain.order_status import OrderStatus
 from omscore.domain.platform_order import PlatformOrder, PlatformStatus
-
-StockKey = tuple[LocationId, SkuCode]
 
 
 @attrs.frozen

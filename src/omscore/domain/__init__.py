@@ -29,6 +29,7 @@ from omscore.domain.errors import (
     TransientError,
     UnitOfWorkClosed,
 )
+from omscore.domain.holds import Hold, HoldEnd, HoldKind
 from omscore.domain.identity import (
     CarrierId,
     Channel,
@@ -49,7 +50,9 @@ from omscore.domain.inventory import (
 )
 from omscore.domain.money import Money, allocate
 from omscore.domain.network import Carrier, Location, LocationKind, Network
-from omscore.domain.order import Decision, Hold, HoldEnd, HoldKind, Order, OrderLine, OrderStatus, PaymentMode
+from omscore.domain.order import Decision, Order, PaymentMode
+from omscore.domain.order_line import OrderLine
+from omscore.domain.order_status import OrderStatus
 from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus
 from omscore.domain.shipment import Shipment, ShipmentLine, ShipmentStatus
 

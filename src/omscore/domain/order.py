@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 import attrs
 
 from omscore.domain import events as ev
 from omscore.domain.address import Recipient
-from omscore.domain.errors import IllegalTransition, InvalidInput, InvalidMoney, InvalidQuantity
+from omscore.domain.errors import IllegalTransition, InvalidInput, InvalidMoney
+from omscore.domain.holds import Hold, HoldKind
 from omscore.domain.identity import (
     Channel,
     ExternalOrderRef,
@@ -25,112 +26,16 @@ from omscore.domain.identity import (
     LocationId,
     OrderId,
     ShipmentId,
-    SkuCode,
 )
 from omscore.domain.money import Money, total
-
-
-class OrderStatus(enum.StrEnum):
-    RECEIVED = "received"
-    """Taken in; not yet reviewed."""
-    HELD = "held"
-    """Waiting on one or more holds (review, stock, address …)."""
-    APPROVED = "approved"
-    """Reviewed and ready for merging and routing."""
-    MERGED = "merged"
-    """Absorbed into another order (合单); this one is no longer fulfilled by itself."""
-    ALLOCATED = "allocated"
-    """Routed: shipments planned and stock reserved."""
-    RELEASED = "released"
-    """Shipments sent to the locations that ship them."""
-    PARTIALLY_SHIPPED = "partially_shipped"
-    SHIPPED = "shipped"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-
-
-_S = OrderStatus
-#: The legal status transitions. Anything else raises :class:`IllegalTransition`.
-TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
-    _S.RECEIVED: frozenset({_S.HELD, _S.APPROVED, _S.CANCELLED}),
-    _S.HELD: frozenset({_S.APPROVED, _S.CANCELLED, _S.RECEIVED}),
-    _S.APPROVED: frozenset({_S.HELD, _S.MERGED, _S.ALLOCATED, _S.CANCELLED, _S.RECEIVED}),
-    _S.MERGED: frozenset({_S.APPROVED, _S.CANCELLED}),
-    _S.ALLOCATED: frozenset({_S.RELEASED, _S.APPROVED, _S.HELD, _S.CANCELLED}),
-    _S.RELEASED: frozenset({_S.PARTIALLY_SHIPPED, _S.SHIPPED, _S.APPROVED, _S.CANCELLED}),
-    _S.PARTIALLY_SHIPPED: frozenset({_S.SHIPPED}),
-    _S.SHIPPED: frozenset({_S.COMPLETED}),
-    _S.COMPLETED: frozenset(),
-    _S.CANCELLED: frozenset(),
-}
-#: Statuses in which the order holds (or may hold) stock reservations.
-RESERVING = frozenset({_S.ALLOCATED, _S.RELEASED, _S.PARTIALLY_SHIPPED})
-#: Statuses in which nothing more happens to the order.
-FINAL = frozenset({_S.COMPLETED, _S.CANCELLED, _S.MERGED})
-#: Statuses before the order is routed: content may still change (revision, merge, address).
-PRE_ROUTING = frozenset({_S.RECEIVED, _S.HELD, _S.APPROVED})
+from omscore.domain.order_line import OrderLine
+from omscore.domain.order_status import FINAL, PRE_ROUTING, TRANSITIONS, OrderStatus
 
 
 class PaymentMode(enum.StrEnum):
     PREPAID = "prepaid"
     COD = "cod"
     """Cash on delivery (货到付款): the carrier collects the order total."""
-
-
-class HoldEnd(enum.StrEnum):
-    """How a hold ends."""
-
-    CONDITION = "condition"
-    """omscore re-checks the cause whenever the data it depends on changes (stock, catalog, network, the
-    recipient) and lifts the hold by itself when the cause has cleared; a person may also release it."""
-    PERSON = "person"
-    """Only :meth:`~omscore.app.pipeline.OrderManagement.release_hold` ends it: a person decides."""
-
-
-class HoldKind(enum.StrEnum):
-    """Why an order waits. :attr:`ends_by` says whether omscore lifts the hold by itself when its cause clears
-    (:attr:`HoldEnd.CONDITION`) or a person must release it (:attr:`HoldEnd.PERSON`)."""
-
-    INCOMPLETE_ADDRESS = "incomplete_address"
-    """The recipient lacks a name, phone or address part; lifts when ``change_address`` completes it."""
-    COD_LIMIT = "cod_limit"
-    MEMO = "memo"
-    UNMAPPED_SKU = "unmapped_sku"
-    """A listing maps to no known SKU; lifts when the catalog maps it (the lines are mapped again)."""
-    OUT_OF_STOCK = "out_of_stock"
-    """Routing found too little stock; lifts when stock the order needs grows (a receipt, an adjustment, a
-    freed reservation), and the orders waiting are routed again in fill order."""
-    NO_CARRIER = "no_carrier"
-    """No carrier serves a parcel; lifts when the catalog or network is stored again."""
-    MANUAL = "manual"
-    RISK = "risk"
-    FAILED = "failed"
-    """A step raised an error on this order; the detail keeps the error. The other orders went on."""
-
-    @property
-    def ends_by(self) -> HoldEnd:
-        return HoldEnd.CONDITION if self in _CONDITION_HOLDS else HoldEnd.PERSON
-
-
-_CONDITION_HOLDS = frozenset(
-    {HoldKind.INCOMPLETE_ADDRESS, HoldKind.UNMAPPED_SKU, HoldKind.OUT_OF_STOCK, HoldKind.NO_CARRIER}
-)
-
-
-@attrs.frozen
-class Hold:
-    """A typed reason an order cannot proceed, with a human explanation.
-
-    Attributes:
-        kind: why the order waits (and so how the hold ends, :attr:`HoldKind.ends_by`).
-        detail: the reason, for people.
-        seen: for an out-of-stock hold, the available quantity of each (location, SKU) the order needs as
-            routing saw it; the hold lifts when any of them grows.
-    """
-
-    kind: HoldKind
-    detail: str
-    seen: tuple[tuple[LocationId, SkuCode, int], ...] = ()
 
 
 @attrs.frozen
@@ -144,93 +49,6 @@ class Decision:
 
 #: How many decisions an order keeps (the oldest are dropped first).
 DECISIONS_KEPT = 40
-
-
-def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if type(value) is not int or value <= 0:
-        raise InvalidQuantity(attribute.name, value, "quantity must be a positive integer")
-
-
-@attrs.frozen
-class OrderLine:
-    """One line of an order.
-
-    Attributes:
-        id: unique within the order.
-        sku: the SKU shipped (kits are exploded at intake into one line per component).
-        quantity: units ordered.
-        amount: what the buyer paid for the line, after discounts.
-        unit_price: list price per unit, when the line's gross divides into one (a kit's component lines often
-            have none).
-        discount: discount on the whole line (``amount = gross − discount``).
-        origin: the platform order the line came from (write-back goes there).
-        listing_id: the platform listing ordered.
-        origin_line_id: the platform's id of the line this one came from (kits and merges renumber ``id``).
-        kit: the kit the line was exploded from, if any.
-        kit_instance: groups the component lines of one ordered kit line.
-        is_gift: added by a gift rule, or free on the platform.
-        presale_ship_date: for presale (预售) lines, the earliest date they can ship.
-        gross: the line's value before discounts (unit price × quantity), exact even when it does not divide
-            into a unit price. ``None`` on lines recorded without it; :attr:`gross_amount` then derives it.
-    """
-
-    id: LineId
-    sku: SkuCode
-    quantity: int = attrs.field(validator=_positive)
-    amount: Money
-    origin: ExternalOrderRef
-    unit_price: Money | None = None
-    discount: Money | None = None
-    listing_id: str = ""
-    origin_line_id: str = ""
-    kit: str | None = None
-    kit_instance: str | None = None
-    is_gift: bool = False
-    presale_ship_date: date | None = None
-    gross: Money | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if self.amount.minor < 0:
-            raise InvalidMoney("amount", self.amount.minor, "a line amount must not be negative")
-        if self.gross is not None:
-            if self.gross.currency != self.amount.currency:
-                raise InvalidMoney("gross.currency", self.gross.currency, f"the amount is in {self.amount.currency}")
-            if self.discount is not None and self.gross - self.discount != self.amount:
-                raise InvalidMoney(
-                    "gross", self.gross.minor, f"gross − discount {self.discount.minor} must equal the amount"
-                )
-
-    @property
-    def gross_amount(self) -> Money:
-        """The line's value before discounts: :attr:`gross` when recorded, else as :func:`gross_of` derives it."""
-        if self.gross is not None:
-            return self.gross
-        return gross_of(self.amount, self.quantity, self.unit_price, self.discount)
-
-    @property
-    def discount_amount(self) -> Money:
-        """The discount on the line: :attr:`discount` when recorded, else :attr:`gross_amount` − :attr:`amount`."""
-        return self.discount if self.discount is not None else self.gross_amount - self.amount
-
-    def waits_for_presale(self, today: date | None) -> bool:
-        """Whether the line still waits for its presale date on ``today`` (any presale date counts without one)."""
-        return self.presale_ship_date is not None and (today is None or self.presale_ship_date > today)
-
-    @property
-    def balanced(self) -> bool:
-        """Whether ``amount = gross − discount`` holds (it can fail only for a line recorded without
-        :attr:`gross` whose unit price and discount disagree with its amount)."""
-        return self.gross_amount - self.discount_amount == self.amount
-
-
-def gross_of(amount: Money, quantity: int, unit_price: Money | None, discount: Money | None) -> Money:
-    """A line's value before discounts from what is known of it: unit price × quantity when the unit price is
-    known, else the amount plus the discount, else the amount itself (no discount known)."""
-    if unit_price is not None:
-        return unit_price * quantity
-    if discount is not None:
-        return amount + discount
-    return amount
 
 
 def _check_lines(lines: Sequence[OrderLine], currency: str) -> None:

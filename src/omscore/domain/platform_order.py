@@ -15,7 +15,8 @@ import attrs
 from omscore.domain.address import Recipient
 from omscore.domain.identity import ExternalOrderRef, LocationId
 from omscore.domain.money import Money, total
-from omscore.domain.order import PaymentMode, gross_of
+from omscore.domain.order import PaymentMode
+from omscore.domain.order_line import gross_of
 
 
 class PlatformStatus(enum.StrEnum):
@@ -45,7 +46,7 @@ class PlatformLine:
 
     @property
     def gross_amount(self) -> Money:
-        """The line's value before discounts, as :func:`~omscore.domain.order.gross_of` derives it."""
+        """The line's value before discounts, as :func:`~omscore.domain.order_line.gross_of` derives it."""
         return gross_of(self.amount, self.quantity, self.unit_price, self.discount)
 
     @property

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from omscore.domain.identity import ExternalOrderRef, OrderId
-from omscore.domain.order import Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import OrderStatus
 
 
 class OrderRepository(Protocol):

@@ -15,6 +15,7 @@ import attrs
 
 from omscore.domain.address import Address, GeoPoint, Recipient
 from omscore.domain.catalog import Catalog, Kit, KitComponent, Listing, Sku
+from omscore.domain.holds import Hold, HoldKind
 from omscore.domain.identity import (
     CarrierId,
     Channel,
@@ -27,7 +28,9 @@ from omscore.domain.identity import (
 )
 from omscore.domain.money import Money
 from omscore.domain.network import Carrier, Location, LocationKind, Network
-from omscore.domain.order import Decision, Hold, HoldKind, Order, OrderLine, OrderStatus, PaymentMode
+from omscore.domain.order import Decision, Order, PaymentMode
+from omscore.domain.order_line import OrderLine
+from omscore.domain.order_status import OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentLine, ShipmentStatus
 
 #: The channel the plain samples come from.

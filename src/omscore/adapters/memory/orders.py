@@ -6,7 +6,8 @@ from omscore.adapters.memory._cloning import clone_order
 from omscore.adapters.memory._transaction import Transaction
 from omscore.domain.errors import ConcurrencyConflict, DuplicateKey, NotFound
 from omscore.domain.identity import ExternalOrderRef, OrderId
-from omscore.domain.order import FINAL, Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import FINAL, OrderStatus
 
 
 class OrderTable:

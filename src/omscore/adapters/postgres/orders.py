@@ -10,7 +10,8 @@ from omscore.adapters.postgres.session import Session
 from omscore.adapters.records import order_from_record, order_to_record
 from omscore.domain.errors import ConcurrencyConflict, DuplicateKey, NotFound
 from omscore.domain.identity import ExternalOrderRef, OrderId
-from omscore.domain.order import FINAL, Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import FINAL, OrderStatus
 
 
 def _document(order: Order, version: int) -> Jsonb:

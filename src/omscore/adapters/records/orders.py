@@ -26,8 +26,11 @@ from omscore.adapters.records.values import (
     _ref_from,
 )
 from omscore.domain.address import Address, Recipient
+from omscore.domain.holds import Hold, HoldKind
 from omscore.domain.identity import LineId, LocationId, OrderId, ShipmentId, SkuCode
-from omscore.domain.order import Decision, Hold, HoldKind, Order, OrderLine, OrderStatus, PaymentMode
+from omscore.domain.order import Decision, Order, PaymentMode
+from omscore.domain.order_line import OrderLine
+from omscore.domain.order_status import OrderStatus
 
 
 def _order_line(line: OrderLine) -> Record:

@@ -9,7 +9,8 @@ from omscore.adapters.records import order_from_record, order_to_record
 from omscore.adapters.sqlite.session import Session
 from omscore.domain.errors import ConcurrencyConflict, DuplicateKey, NotFound
 from omscore.domain.identity import ExternalOrderRef, OrderId
-from omscore.domain.order import FINAL, Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import FINAL, OrderStatus
 
 
 def _dump(order: Order, version: int) -> str:

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 
 import attrs
 
-from omscore.domain.order import Order, OrderStatus, PaymentMode
+from omscore.domain.order import Order, PaymentMode
+from omscore.domain.order_status import OrderStatus
 from omscore.policies.explain import Explanation
 from omscore.policies.merge.settings import MergeSettings
 

@@ -13,7 +13,8 @@ import attrs
 
 from omscore.domain.identity import OrderId, SkuCode
 from omscore.domain.inventory import StockKey
-from omscore.domain.order import Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import OrderStatus
 from omscore.policies.explain import Explanation
 from omscore.policies.merge.key import (
     MergeDecision,

@@ -7,7 +7,8 @@ it short the best plan found is returned, marked not optimal, with a proven lowe
 """
 
 from omscore.policies.optimise.cost import CostModel, min_cost
-from omscore.policies.optimise.parcels import PackingPlan, Parcel, ParcelItem, ParcelLimits, pack_parcels, unit_items
+from omscore.policies.optimise.parcel_items import ParcelItem, ParcelLimits
+from omscore.policies.optimise.parcels import PackingPlan, Parcel, pack_parcels, unit_items
 from omscore.policies.optimise.problem import (
     Allocation,
     DemandLine,

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from math import ceil
-from typing import TYPE_CHECKING
 
 from omscore.policies.optimise._budget import Budget, OutOfBudget
 from omscore.policies.optimise._cover import bits
-
-if TYPE_CHECKING:
-    from omscore.policies.optimise.parcels import ParcelItem, ParcelLimits
+from omscore.policies.optimise.parcel_items import ParcelItem, ParcelLimits
 
 
 class _Packer:

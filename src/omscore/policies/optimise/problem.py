@@ -15,7 +15,7 @@ from omscore.domain.errors import InvalidInput, InvalidQuantity
 from omscore.domain.identity import LineId, LocationId, SkuCode
 from omscore.domain.inventory import StockKey, StockLevel
 from omscore.domain.network import Location
-from omscore.domain.order import OrderLine
+from omscore.domain.order_line import OrderLine
 
 if TYPE_CHECKING:
     from omscore.policies.optimise.trace import SourcingTrace

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 import attrs
 
 from omscore.domain.catalog import Catalog
-from omscore.domain.order import Hold, Order
+from omscore.domain.holds import Hold
+from omscore.domain.order import Order
 from omscore.policies.explain import Explanation
 from omscore.policies.review.rules import (
     ReviewRule,

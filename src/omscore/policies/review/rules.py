@@ -11,7 +11,8 @@ from typing import Protocol
 import attrs
 
 from omscore.domain.catalog import Catalog
-from omscore.domain.order import Hold, HoldKind, Order, PaymentMode
+from omscore.domain.holds import Hold, HoldKind
+from omscore.domain.order import Order, PaymentMode
 from omscore.policies.review.settings import ReviewSettings
 
 

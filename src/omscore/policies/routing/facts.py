@@ -15,7 +15,8 @@ from omscore.domain.errors import InvalidInput
 from omscore.domain.identity import LineId, LocationId, SkuCode
 from omscore.domain.inventory import StockKey
 from omscore.domain.network import Location, Network
-from omscore.domain.order import Order, OrderLine
+from omscore.domain.order import Order
+from omscore.domain.order_line import OrderLine
 
 _EMPTY: Mapping[Any, Any] = types.MappingProxyType({})
 

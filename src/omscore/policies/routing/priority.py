@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from omscore.domain.identity import LineId, LocationId, SkuCode
 from omscore.domain.inventory import StockKey
 from omscore.domain.network import Location, Network
-from omscore.domain.order import Order, OrderLine
+from omscore.domain.order import Order
+from omscore.domain.order_line import OrderLine
 from omscore.policies.explain import Explanation
 from omscore.policies.optimise.problem import Allocation
 from omscore.policies.routing.port import RoutingDecision, _allocation_order, candidate_locations

@@ -14,7 +14,7 @@ import attrs
 
 from omscore.domain.identity import LineId, LocationId, SkuCode
 from omscore.domain.inventory import StockKey
-from omscore.domain.order import OrderLine
+from omscore.domain.order_line import OrderLine
 from omscore.policies.optimise import Allocation, DemandLine
 from omscore.policies.routing.facts import RoutingFacts
 

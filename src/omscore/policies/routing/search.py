@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from omscore.domain.identity import LineId, LocationId, SkuCode
-from omscore.domain.order import OrderLine
+from omscore.domain.order_line import OrderLine
 from omscore.policies.optimise import Allocation, CostModel, SourcingPlan, min_cost, min_shipments
 from omscore.policies.routing.problem import CandidatePlan, SourcingProblem, plan_of
 

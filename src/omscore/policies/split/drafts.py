@@ -14,7 +14,8 @@ import attrs
 
 from omscore.domain.identity import LocationId
 from omscore.domain.money import Money
-from omscore.domain.order import Order, OrderLine
+from omscore.domain.order import Order
+from omscore.domain.order_line import OrderLine
 from omscore.domain.shipment import ShipmentLine
 from omscore.policies.optimise.problem import Allocation
 

@@ -13,7 +13,8 @@ import attrs
 from omscore.domain.catalog import Catalog
 from omscore.domain.errors import InvalidInput, InvalidQuantity
 from omscore.domain.identity import LineId, LocationId
-from omscore.domain.order import Order, OrderLine
+from omscore.domain.order import Order
+from omscore.domain.order_line import OrderLine
 from omscore.domain.shipment import ShipmentLine
 from omscore.policies.optimise import Allocation, DemandLine, ParcelItem, pack_parcels, unit_items
 from omscore.policies.split.drafts import ShipmentDraft, line_parts

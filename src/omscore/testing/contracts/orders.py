@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from omscore.domain.errors import ConcurrencyConflict, DuplicateKey, NotFound
+from omscore.domain.holds import Hold, HoldKind
 from omscore.domain.identity import Channel, ExternalOrderRef, OrderId
-from omscore.domain.order import Hold, HoldKind, Order, OrderStatus
+from omscore.domain.order import Order
+from omscore.domain.order_status import OrderStatus
 from omscore.ports.unit_of_work import UnitOfWorkFactory
 from omscore.testing.samples import rich_order, sample_order, state_of
 

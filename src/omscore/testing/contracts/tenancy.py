@@ -7,7 +7,7 @@ from collections.abc import Callable
 from omscore.domain import events as ev
 from omscore.domain.identity import LocationId, OrderId, ShipmentId, SkuCode
 from omscore.domain.inventory import ReservationLine
-from omscore.domain.order import OrderStatus
+from omscore.domain.order_status import OrderStatus
 from omscore.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from omscore.testing.samples import rich_catalog, rich_network, sample_order, sample_shipment
 

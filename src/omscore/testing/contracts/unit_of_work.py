@@ -12,7 +12,7 @@ from omscore.domain.errors import UnitOfWorkClosed
 from omscore.domain.identity import ExternalOrderRef, LocationId, OrderId, ShipmentId, SkuCode
 from omscore.domain.inventory import ReservationLine
 from omscore.domain.network import Location, Network
-from omscore.domain.order import OrderStatus
+from omscore.domain.order_status import OrderStatus
 from omscore.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from omscore.testing.contracts._support import Boom, raise_inside
 from omscore.testing.samples import (
