@@ -11,16 +11,11 @@ from rich.markup import escape
 
 from omscore.cli.console import _reported
 from omscore.cli.storage import _DB_HELP, DEMO_DB, _reader, open_store
-from omscore.cli.stored_orders import _explained, _find
+from omscore.cli.stored_orders import OrderIdArgument, _explained, _find
 
 
 def explain_command(
-    order_id: Annotated[
-        str,
-        typer.Argument(
-            metavar="ORDER_ID", help="An order id (O00000042) or a platform order as platform:shop:external_id."
-        ),
-    ],
+    order_id: OrderIdArgument,
     db: Annotated[str, typer.Option(help=_DB_HELP)] = DEMO_DB,
     as_json: Annotated[bool, typer.Option("--json", help="Print the decisions as one JSON object.")] = False,
 ) -> None:

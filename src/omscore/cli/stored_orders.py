@@ -61,13 +61,17 @@ def orders_command(
         out.print(f"[dim]{min(limit, len(ids))} of {len(ids)} orders shown; details: omscore order ORDER_ID[/]")
 
 
+#: The ORDER_ID argument of the commands that look at one stored order.
+OrderIdArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="ORDER_ID", help="An order id (O00000042) or a platform order as platform:shop:external_id."
+    ),
+]
+
+
 def order_command(
-    order_id: Annotated[
-        str,
-        typer.Argument(
-            metavar="ORDER_ID", help="An order id (O00000042) or a platform order as platform:shop:external_id."
-        ),
-    ],
+    order_id: OrderIdArgument,
     db: Annotated[str, typer.Option(help=_DB_HELP)] = DEMO_DB,
     as_json: Annotated[bool, typer.Option("--json", help="Print the order as one JSON object.")] = False,
 ) -> None:
