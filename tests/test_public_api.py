@@ -18,6 +18,7 @@ PACKAGES = [
     "omscore.boundary",
     "omscore.domain",
     "omscore.policies.carriers",
+    "omscore.policies.fill",
     "omscore.policies.optimise",
     "omscore.ports",
     "omscore.testing",

@@ -61,6 +61,7 @@ from omscore.domain import (
     allocate,
 )
 from omscore.policies.carriers import CarrierSettings, RuleBasedCarrierSelector
+from omscore.policies.fill import FillKey, FillOrder
 from omscore.policies.merge import MergeSettings, WhenShort
 from omscore.policies.promise import Promise, PromiseSettings
 from omscore.policies.review import ReviewSettings
@@ -81,6 +82,8 @@ __all__ = [
     "Context",
     "DuplicateKey",
     "ExternalOrderRef",
+    "FillKey",
+    "FillOrder",
     "GeoPoint",
     "Hold",
     "HoldEnd",

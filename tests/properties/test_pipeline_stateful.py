@@ -11,7 +11,7 @@ from datetime import timedelta
 import attrs
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from merchant_world import HANGZHOU, START, STOCK, TMALL, catalog, network
 from omscore.adapters.system import ManualClock
@@ -42,6 +42,8 @@ from omscore.domain import (
 )
 from omscore.domain.inventory import StockKey
 from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus
+from omscore.policies.review import ReviewSettings
+from omscore.policies.settings import PipelineSettings
 
 KNOWN_LISTINGS = ("L-TEA", "L-CUP", "L-POT", "L-GIFTSET")
 LISTINGS = (*KNOWN_LISTINGS, "L-FISH")
@@ -129,6 +131,16 @@ class Pipeline(RuleBasedStateMachine):
         self.released_seen: set[ShipmentId] = set()
         self.rivals: list[OrderId] = []
         self.counter = 0
+        self.wait_minutes = 0
+
+    @initialize(wait_minutes=st.sampled_from((0, 0, 20, 90)))
+    def the_merchant_sets_a_wait_window(self, wait_minutes: int) -> None:
+        """Some runs review at once, others only after a wait window in which later orders of a buyer merge."""
+        if wait_minutes:
+            self.wait_minutes = wait_minutes
+            settings = PipelineSettings(review=ReviewSettings(wait_minutes=wait_minutes))
+            self.system = in_memory(clock=self.clock, settings=settings)
+            self.system.oms.load_master_data(merchant_catalog(self.extra_listings), network(), STOCK)
 
     # --- helpers ----------------------------------------------------------------------------------------
 
@@ -190,6 +202,14 @@ class Pipeline(RuleBasedStateMachine):
     def _process(self, release: bool) -> StageCounts:
         counts = self.system.oms.process(release=release)
         assert counts.failed == (), [self._get(o).decisions[-1] for o in counts.failed]
+        now = self.clock.now()
+        for order_id in self.system.oms.orders_with_status(OrderStatus.HELD):
+            for hold in self._get(order_id).holds:
+                if hold.kind is HoldKind.WAIT:
+                    event("an order waits out its window")
+                    assert self.wait_minutes, hold
+                    assert hold.until is not None, hold
+                    assert now < hold.until <= now + timedelta(minutes=self.wait_minutes), (order_id, hold, now)
         return counts
 
     def _settle(self) -> bool:
@@ -536,6 +556,8 @@ class Pipeline(RuleBasedStateMachine):
             if not same_time:
                 self.clock.advance(timedelta(minutes=1))
         self.rivals.extend(ids)
+        if self.wait_minutes:
+            self.clock.advance(timedelta(minutes=self.wait_minutes + 2))
         self._process(release=False)
         winner, loser = sorted((self._get(i) for i in ids), key=lambda o: o.fill_key)
         assert winner.status is OrderStatus.ALLOCATED, (winner.status, winner.holds)
@@ -577,6 +599,10 @@ class Pipeline(RuleBasedStateMachine):
             assert not order.has_hold(HoldKind.FAILED), order.holds
             if order.status is OrderStatus.CANCELLED and not order.merged_from:
                 assert not set(order.refs) & open_refs, (order.id, order.refs)
+            if order.status is OrderStatus.HELD and order.has_hold(HoldKind.WAIT):
+                assert not any(s.is_open for s in self.system.oms.shipments(order.id)), order.id
+                assert order.merged_into is None, order.id
+                continue
             if order.unmapped_lines:
                 assert order.status in {OrderStatus.RECEIVED, OrderStatus.HELD, OrderStatus.CANCELLED}, order.status
                 if order.status is OrderStatus.HELD:

@@ -12,22 +12,25 @@ that the others go on.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from omscore.app.context import Context
 from omscore.app.intake import remap_lines
 from omscore.app.retry import in_unit_of_work
-from omscore.app.review import approve_in
+from omscore.app.review import approve_in, review_in
 from omscore.domain.catalog import Catalog
 from omscore.domain.holds import Hold, HoldKind
 from omscore.domain.identity import OrderId
 from omscore.domain.inventory import StockKey
 from omscore.domain.order import Order
 from omscore.domain.order_status import OrderStatus
+from omscore.policies.fill import in_fill_order
 from omscore.policies.review import UnmappedSku
 from omscore.ports.unit_of_work import UnitOfWork
 
-#: Condition holds re-checked on every pipeline pass (``NO_CARRIER`` is re-checked when master data is stored).
-_RECHECKED = frozenset({HoldKind.UNMAPPED_SKU, HoldKind.INCOMPLETE_ADDRESS, HoldKind.OUT_OF_STOCK})
+#: Holds re-checked on every pipeline pass: the condition holds (``NO_CARRIER`` is re-checked when master data is
+#: stored) and the wait window, which ends by time.
+_RECHECKED = frozenset({HoldKind.UNMAPPED_SKU, HoldKind.INCOMPLETE_ADDRESS, HoldKind.OUT_OF_STOCK, HoldKind.WAIT})
 
 
 def release_hold(ctx: Context, order_id: OrderId, kind: HoldKind, note: str = "") -> OrderStatus:
@@ -50,7 +53,12 @@ def release_hold(ctx: Context, order_id: OrderId, kind: HoldKind, note: str = ""
             order.record_decision("hold", f"{kind} hold kept: {still}", (f"release asked: {note}",))
             uow.orders.save(order)
             return order.status
-        _lift(ctx, order, kind, f"hold {kind} released{': ' + note if note else ''}")
+        if kind is HoldKind.WAIT:
+            order.release_hold(kind)
+            order.record_decision("hold", f"wait ended by a person{': ' + note if note else ''}", ())
+            review_in(ctx, uow, order, wait=False)
+        else:
+            _lift(ctx, order, kind, f"hold {kind} released{': ' + note if note else ''}")
         uow.orders.save(order)
         return order.status
 
@@ -63,6 +71,7 @@ def recheck_holds(ctx: Context) -> list[OrderId]:
 
     def work(uow: UnitOfWork) -> list[OrderId]:
         waiting = [order for order in _held(uow) if any(h.kind in _RECHECKED for h in order.holds)]
+        now = ctx.clock.now()
         if not waiting:
             return []
         catalog = uow.catalog.load()
@@ -78,8 +87,11 @@ def recheck_holds(ctx: Context) -> list[OrderId]:
         )
         available = {key: level.available for key, level in uow.inventory.levels(keys).items()} if keys else {}
         lifted: list[OrderId] = []
-        for order in sorted(waiting, key=lambda o: o.fill_key):
-            if recheck_in(ctx, order, catalog, available):
+        for order in in_fill_order(waiting, ctx.settings.fill):
+            changed = recheck_in(ctx, order, catalog, available)
+            if _wait_over_in(ctx, uow, order, now):
+                changed = True
+            if changed:
                 uow.orders.save(order)
                 lifted.append(order.id)
         return lifted
@@ -111,7 +123,7 @@ def lift_after_master_data_in(ctx: Context, uow: UnitOfWork) -> list[OrderId]:
     master data may have cleared (unmapped SKU, no carrier: routing tries again). Returns those orders."""
     catalog = uow.catalog.load()
     lifted: list[OrderId] = []
-    for order in sorted(_held(uow), key=lambda o: o.fill_key):
+    for order in in_fill_order(_held(uow), ctx.settings.fill):
         changed = recheck_in(ctx, order, catalog, {}) if order.has_hold(HoldKind.UNMAPPED_SKU) else False
         if order.has_hold(HoldKind.NO_CARRIER):
             _lift(ctx, order, HoldKind.NO_CARRIER, "the catalog and network were stored again")
@@ -164,6 +176,19 @@ def _remap(order: Order, catalog: Catalog) -> bool:
     if lines is None:
         return False
     order.remap_lines(lines)
+    return True
+
+
+def _wait_over_in(ctx: Context, uow: UnitOfWork, order: Order, now: datetime) -> bool:
+    """End ``order``'s wait window when its time has come and review it (it may wait again for a sibling still
+    in its window). Returns whether the order changed."""
+    ended = [
+        hold for hold in order.holds if hold.kind is HoldKind.WAIT and hold.until is not None and hold.until <= now
+    ]
+    if not ended:
+        return False
+    order.release_hold(HoldKind.WAIT)
+    review_in(ctx, uow, order)
     return True
 
 

@@ -44,6 +44,7 @@ from omscore.domain.order import Order
 from omscore.domain.order_status import OrderStatus
 from omscore.domain.platform_order import PlatformOrder
 from omscore.domain.shipment import Shipment
+from omscore.policies.fill import in_fill_order
 from omscore.ports.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
@@ -198,9 +199,10 @@ class OrderManagement:
 
         1. Holds whose cause has cleared are lifted (stock the order waits for has grown, a listing maps
            now, the recipient is complete): see :mod:`omscore.app.holds`.
-        2. Every received or approved order is advanced (review → merge → routing) in **fill order**:
-           higher priority first, then earlier placement, then lower id (:attr:`Order.fill_key`), so that
-           scarce stock goes to the orders that come first in that order, however they were stored.
+        2. Every received or approved order is advanced (review → merge → routing) in **fill order**, the
+           merchant's :attr:`~omscore.policies.settings.PipelineSettings.fill` (by default higher priority
+           first, then earlier placement, then lower id: :attr:`Order.fill_key`), so that scarce stock goes to
+           the orders that come first in that order, however they were stored.
         3. With ``release``, every allocated order's shipments are sent to their locations (the release wave).
 
         A step that raises on one order does not stop the others: that order is held with the error
@@ -244,7 +246,7 @@ class OrderManagement:
     def _in_fill_order(self, *statuses: OrderStatus) -> list[OrderId]:
         def read(uow: UnitOfWork) -> list[OrderId]:
             orders = [uow.orders.get(i) for status in statuses for i in uow.orders.ids_with_status(status)]
-            return [o.id for o in sorted((o for o in orders if o is not None), key=lambda o: o.fill_key)]
+            return [o.id for o in in_fill_order((o for o in orders if o is not None), self.ctx.settings.fill)]
 
         return self._read(read)
 

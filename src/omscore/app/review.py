@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import attrs
 
 from omscore.app.context import Context
 from omscore.app.intake import remap_lines
 from omscore.app.retry import in_unit_of_work
+from omscore.domain.holds import Hold, HoldKind
 from omscore.domain.identity import OrderId
 from omscore.domain.order import Order
 from omscore.domain.order_status import OrderStatus
@@ -37,21 +40,62 @@ def review_order(ctx: Context, order_id: OrderId) -> ReviewResult:
     return in_unit_of_work(ctx.uow, work, ctx.max_attempts)
 
 
-def review_in(ctx: Context, uow: UnitOfWork, order: Order) -> ReviewResult:
-    """Review a received ``order`` in place (the caller saves it)."""
+def review_in(ctx: Context, uow: UnitOfWork, order: Order, *, wait: bool = True) -> ReviewResult:
+    """Review ``order`` in place (the caller saves it): a received order, or a held one whose wait window just
+    ended.
+
+    With the shop's wait window (:attr:`~omscore.policies.review.ReviewSettings.wait_minutes`) and ``wait``,
+    an order placed less than the window ago — or whose buyer has another order to the same recipient still in
+    its window — is held until then (:attr:`~omscore.domain.holds.HoldKind.WAIT`) without running the rules.
+    Otherwise the rules run; an order left with no hold is approved, or held for a person when the shop
+    reviews every order by hand and no rule approved it.
+    """
     catalog = uow.catalog.load()
     remapped = remap_lines(order, catalog)
     if remapped is not None:
         order.remap_lines(remapped)
-    rules = ctx.policies.review_rules(ctx.settings.review_for(order.channel))
-    decision = review(order, catalog, rules)
+    settings = ctx.settings.review_for(order.channel)
+    if wait and settings.wait_minutes:
+        waiting = _wait(ctx, uow, order, settings.wait_minutes)
+        if waiting is not None:
+            return waiting
+    decision = review(order, catalog, ctx.policies.review_rules(settings))
     order.record_decision("review", decision.explanation.summary, decision.explanation.steps)
-    if decision.approved:
-        approve_in(ctx, order, decision.explanation.summary)
-    else:
-        for hold in decision.holds:
-            order.hold(hold)
+    for hold in decision.holds:
+        order.hold(hold)
+    if not order.holds:
+        if settings.manual and decision.approved_by is None:
+            order.hold(Hold(HoldKind.MANUAL, "the shop reviews every order by hand"))
+        else:
+            approve_in(ctx, order, decision.explanation.summary)
     return ReviewResult(order.id, order.status, decision.explanation)
+
+
+def _wait(ctx: Context, uow: UnitOfWork, order: Order, minutes: int) -> ReviewResult | None:
+    """Hold ``order`` in its wait window, or for a sibling's (same buyer, same recipient) still open; ``None``
+    when it need not wait."""
+    now = ctx.clock.now()
+    own = order.placed_at + timedelta(minutes=minutes)
+    key = merge_key(order, ctx.settings.merge_for(order.channel)).key
+    if own > now:
+        until, why = own, f"wait window of {minutes} min after payment, until {own.isoformat()}"
+    else:
+        siblings = [
+            (hold.until, other.id)
+            for other in (uow.orders.with_merge_key(key) if key is not None else [])
+            if other.id != order.id
+            for hold in other.holds
+            if hold.kind is HoldKind.WAIT and hold.until is not None and hold.until > now
+        ]
+        if not siblings:
+            return None
+        until, sibling = max(siblings)
+        why = f"{sibling} of the same buyer and recipient is in its wait window until {until.isoformat()}"
+    order.set_merge_key(key)
+    order.release_hold(HoldKind.WAIT)
+    order.hold(Hold(HoldKind.WAIT, why, until=until))
+    order.record_decision("review", f"waits until {until.isoformat()}", (why,))
+    return ReviewResult(order.id, order.status, Explanation("review", f"waits until {until.isoformat()}", (why,)))
 
 
 def approve_in(ctx: Context, order: Order, reason: str) -> None:

@@ -10,6 +10,7 @@ from omscore.domain.identity import LocationId, OrderId, SkuCode
 from omscore.domain.inventory import StockLevel
 from omscore.domain.order import Order
 from omscore.domain.order_status import OrderStatus
+from omscore.policies.fill import in_fill_order
 from omscore.ports.unit_of_work import UnitOfWork
 
 
@@ -37,7 +38,8 @@ def set_safety_stock(ctx: Context, location: LocationId, sku: SkuCode, safety: i
 
 def retry_out_of_stock(ctx: Context) -> list[OrderId]:
     """Clear the out-of-stock hold of every held order so routing tries it again; orders with no other hold
-    are approved. Returns the orders released, in fill order (:attr:`~omscore.domain.order.Order.fill_key`).
+    are approved. Returns the orders released, in the merchant's fill order
+    (:attr:`~omscore.policies.settings.PipelineSettings.fill`).
 
     Out-of-stock holds also lift by themselves on the next :meth:`~omscore.app.pipeline.OrderManagement.process`
     once stock an order waits for has grown; this forces a retry of all of them."""
@@ -53,6 +55,6 @@ def retry_out_of_stock(ctx: Context) -> list[OrderId]:
                 approve_in(ctx, order, "stock may have arrived")
             uow.orders.save(order)
             released.append(order)
-        return [order.id for order in sorted(released, key=lambda o: o.fill_key)]
+        return [order.id for order in in_fill_order(released, ctx.settings.fill)]
 
     return in_unit_of_work(ctx.uow, work, ctx.max_attempts)

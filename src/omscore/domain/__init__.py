@@ -9,6 +9,7 @@ from omscore.domain.address import (
     region_matches,
 )
 from omscore.domain.catalog import Catalog, Kit, KitComponent, Listing, Sku
+from omscore.domain.decisions import Decision
 from omscore.domain.errors import (
     ChangeRefused,
     ConcurrencyConflict,
@@ -50,7 +51,7 @@ from omscore.domain.inventory import (
 )
 from omscore.domain.money import Money, allocate
 from omscore.domain.network import Carrier, Location, LocationKind, Network
-from omscore.domain.order import Decision, Order, PaymentMode
+from omscore.domain.order import Order, PaymentMode
 from omscore.domain.order_line import OrderLine
 from omscore.domain.order_status import OrderStatus
 from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus

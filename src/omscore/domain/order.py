@@ -17,6 +17,7 @@ import attrs
 
 from omscore.domain import events as ev
 from omscore.domain.address import Recipient
+from omscore.domain.decisions import DECISIONS_KEPT, Decision
 from omscore.domain.errors import IllegalTransition, InvalidInput, InvalidMoney
 from omscore.domain.holds import Hold, HoldKind
 from omscore.domain.identity import (
@@ -36,19 +37,6 @@ class PaymentMode(enum.StrEnum):
     PREPAID = "prepaid"
     COD = "cod"
     """Cash on delivery (货到付款): the carrier collects the order total."""
-
-
-@attrs.frozen
-class Decision:
-    """A policy's decision about the order, kept with it so it can be explained later (``omscore explain``)."""
-
-    policy: str
-    summary: str
-    steps: tuple[str, ...] = ()
-
-
-#: How many decisions an order keeps (the oldest are dropped first).
-DECISIONS_KEPT = 40
 
 
 def _check_lines(lines: Sequence[OrderLine], currency: str) -> None:
@@ -235,8 +223,9 @@ class Order:
 
     @property
     def fill_key(self) -> tuple[int, datetime, str]:
-        """The documented total order in which orders are processed and get scarce stock: higher
-        :attr:`priority` first, then earlier :attr:`placed_at`, then lower :attr:`id`."""
+        """The default fill order (who is processed and gets scarce stock first): higher :attr:`priority`
+        first, then earlier :attr:`placed_at`, then lower :attr:`id`; a merchant sets another with
+        :class:`~omscore.policies.fill.FillOrder`."""
         return (-self.priority, self.placed_at, self.id)
 
     @property

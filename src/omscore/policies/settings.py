@@ -14,6 +14,7 @@ import attrs
 
 from omscore.domain.identity import Channel
 from omscore.policies.carriers.settings import CarrierSettings
+from omscore.policies.fill.settings import FillOrder
 from omscore.policies.merge.settings import MergeSettings, WhenShort
 from omscore.policies.promise import PromiseSettings
 from omscore.policies.review.settings import ReviewSettings
@@ -30,6 +31,7 @@ class PipelineSettings:
     Attributes:
         carriers: how carriers are chosen (快递策略); see ``docs/carriers.md``.
         promise: processing times, cut-offs, transit days and holidays for delivery promises.
+        fill: the order in which waiting orders are advanced and get scarce stock; see ``docs/pipeline.md``.
     """
 
     review: ReviewSettings = attrs.field(factory=ReviewSettings)
@@ -37,6 +39,7 @@ class PipelineSettings:
     routing: RoutingSettings = attrs.field(factory=RoutingSettings)
     carriers: CarrierSettings = attrs.field(factory=CarrierSettings)
     promise: PromiseSettings = attrs.field(factory=PromiseSettings)
+    fill: FillOrder = attrs.field(factory=FillOrder)
     shop_review: Mapping[Channel, ReviewSettings] = attrs.field(factory=dict)
     shop_merge: Mapping[Channel, MergeSettings] = attrs.field(factory=dict)
     shop_routing: Mapping[Channel, RoutingSettings] = attrs.field(factory=dict)

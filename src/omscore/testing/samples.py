@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 
 from omscore.domain.address import Address, GeoPoint, Recipient
 from omscore.domain.catalog import Catalog, Kit, KitComponent, Listing, Sku
+from omscore.domain.decisions import Decision
 from omscore.domain.holds import Hold, HoldKind
 from omscore.domain.identity import (
     CarrierId,
@@ -28,7 +30,7 @@ from omscore.domain.identity import (
 )
 from omscore.domain.money import Money
 from omscore.domain.network import Carrier, Location, LocationKind, Network
-from omscore.domain.order import Decision, Order, PaymentMode
+from omscore.domain.order import Order, PaymentMode
 from omscore.domain.order_line import OrderLine
 from omscore.domain.order_status import OrderStatus
 from omscore.domain.shipment import Shipment, ShipmentLine, ShipmentStatus
@@ -175,7 +177,15 @@ def rich_order(order_id: str = "O00000009") -> Order:
         priority=7,
         pickup_location=LocationId("STORE-SH-1"),
         status=OrderStatus.HELD,
-        holds=(Hold(HoldKind.MEMO, "buyer memo needs a look"), Hold(HoldKind.COD_LIMIT, "COD total 190.00 CNY")),
+        holds=(
+            Hold(HoldKind.MEMO, "buyer memo needs a look"),
+            Hold(HoldKind.COD_LIMIT, "COD total 190.00 CNY"),
+            Hold(
+                HoldKind.WAIT,
+                "wait window of 30 min",
+                until=datetime(2026, 11, 11, 0, 40, tzinfo=ZoneInfo("Asia/Shanghai")),
+            ),
+        ),
         merged_into=OrderId("O00000099"),
         merged_from=(OrderId("O00000007"), OrderId("O00000008")),
         merge_key="mk:tb-买家-007:5f2c",

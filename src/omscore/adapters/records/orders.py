@@ -26,9 +26,10 @@ from omscore.adapters.records.values import (
     _ref_from,
 )
 from omscore.domain.address import Address, Recipient
+from omscore.domain.decisions import Decision
 from omscore.domain.holds import Hold, HoldKind
 from omscore.domain.identity import LineId, LocationId, OrderId, ShipmentId, SkuCode
-from omscore.domain.order import Decision, Order, PaymentMode
+from omscore.domain.order import Order, PaymentMode
 from omscore.domain.order_line import OrderLine
 from omscore.domain.order_status import OrderStatus
 
@@ -107,12 +108,15 @@ def _hold(hold: Hold) -> Record:
     record: Record = {"kind": hold.kind.value, "detail": hold.detail}
     if hold.seen:
         record["seen"] = [[location, sku, available] for location, sku, available in hold.seen]
+    if hold.until is not None:
+        record["until"] = _datetime(hold.until)
     return record
 
 
 def _hold_from(data: Mapping[str, Any]) -> Hold:
     seen = tuple((LocationId(loc), SkuCode(sku), int(n)) for loc, sku, n in data.get("seen", ()))
-    return Hold(_enum(HoldKind, data["kind"]), data["detail"], seen)
+    until = data.get("until")
+    return Hold(_enum(HoldKind, data["kind"]), data["detail"], seen, None if until is None else _datetime_from(until))
 
 
 def order_to_record(order: Order) -> Record:

@@ -17,8 +17,11 @@ from omscore.boundary.config.carriers import check_carriers, document_path
 from omscore.boundary.config.catalog import check_catalog, to_catalog
 from omscore.boundary.config.checks import Known
 from omscore.boundary.config.document import MerchantConfigDocument
+from omscore.boundary.config.fill import check_fill
 from omscore.boundary.config.network import check_network, to_network
 from omscore.boundary.config.promise import check_promise
+from omscore.boundary.config.review import check_review
+from omscore.boundary.config.review_checks import CHECK_RULES
 from omscore.boundary.config.routing import check_strategy, to_sourcing_settings
 from omscore.boundary.config.rules import to_pipeline_settings
 from omscore.boundary.config.sharing import check_sharing, to_sharing_config, to_stock_locks
@@ -147,11 +150,15 @@ def _load_toml(data: str | bytes) -> dict[str, Any]:
 
 #: The rule name pydantic puts after a strategy entry's index in error paths (the union's tag).
 _RULE_TAG = re.compile(rf"(strategy\.\d+)\.(?:{'|'.join(BUILT_IN_RULES)})(?=\.|$)")
+#: The same for an entry of the review checks.
+_CHECK_TAG = re.compile(rf"(review\.checks\.\d+)\.(?:{'|'.join(CHECK_RULES)})(?=\.|$)")
 
 
 def _untagged(problem: FieldProblem) -> FieldProblem:
-    """``rules.routing.strategy.0.distance.granularity_km`` → ``rules.routing.strategy.0.granularity_km``."""
-    return attrs.evolve(problem, field=_RULE_TAG.sub(r"\1", problem.field))
+    """``rules.routing.strategy.0.distance.granularity_km`` → ``rules.routing.strategy.0.granularity_km``, and
+    ``rules.review.checks.0.amount.min_minor`` → ``rules.review.checks.0.min_minor``."""
+    field = _CHECK_TAG.sub(r"\1", _RULE_TAG.sub(r"\1", problem.field))
+    return attrs.evolve(problem, field=field)
 
 
 def _cross_check(doc: MerchantConfigDocument) -> list[FieldProblem]:
@@ -173,9 +180,12 @@ def _cross_check(doc: MerchantConfigDocument) -> list[FieldProblem]:
         for x in doc.listings
     }
     problems.extend(check_sharing(doc.sharing, known, sold))
+    problems.extend(check_review("rules.review", doc.rules.review, known))
     problems.extend(check_strategy("rules.routing.strategy", doc.rules.routing.strategy, known))
     problems.extend(check_split("rules.split", doc.rules.split))
     for i, shop in enumerate(doc.shops):
+        if shop.review is not None:
+            problems.extend(check_review(f"shops.{i}.review", shop.review, known))
         if shop.routing is not None:
             problems.extend(check_strategy(f"shops.{i}.routing.strategy", shop.routing.strategy, known))
         if shop.split is not None:
@@ -183,6 +193,7 @@ def _cross_check(doc: MerchantConfigDocument) -> list[FieldProblem]:
     carriers = {carrier.id for carrier in doc.carriers}
     problems.extend(check_carriers(doc.rules.carriers, [shop.carriers for shop in doc.shops], known, carriers))
     problems.extend(check_promise(doc.rules.promise, known))
+    problems.extend(check_fill(doc.rules.fill_order, [shop.fill_priority for shop in doc.shops]))
     return problems
 
 

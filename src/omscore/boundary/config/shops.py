@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from omscore.boundary._fields import STRICT, Code, Name
 from omscore.boundary.config.carriers import ShopCarriersConfig
 from omscore.boundary.config.checks import first_seen
+from omscore.boundary.config.fill import MAX_FILL_PRIORITY, MIN_FILL_PRIORITY
 from omscore.boundary.config.merge import MergeRules
 from omscore.boundary.config.review import ReviewRules
 from omscore.boundary.config.routing import RoutingRules
@@ -34,6 +35,12 @@ class ShopConfig(BaseModel):
     split: SplitConfig | None = Field(default=None, description="Split rules of this shop; omitted fields inherit.")
     carriers: ShopCarriersConfig | None = Field(
         default=None, description="The shop's carrier rules (例外店铺); null: the merchant-wide ones."
+    )
+    fill_priority: int = Field(
+        default=0,
+        ge=MIN_FILL_PRIORITY,
+        le=MAX_FILL_PRIORITY,
+        description="Higher gets scarce stock first under the fill order's shop key; 0 is normal.",
     )
 
 

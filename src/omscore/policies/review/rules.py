@@ -1,30 +1,18 @@
-"""审单 rules: each passes an order or holds it with a reason.
+"""审单: the rules every shop runs (address, unmapped SKU, COD limit, memo) and the shop's rule set.
 
-A host adds its own rules by implementing :class:`ReviewRule`; :func:`default_rules` builds the shipped set
-from :class:`~omscore.policies.review.ReviewSettings`.
+A host adds its own rules by implementing :class:`~omscore.policies.review.ReviewRule`; :func:`default_rules`
+builds a shop's set from its :class:`~omscore.policies.review.ReviewSettings`.
 """
 
 from __future__ import annotations
-
-from typing import Protocol
 
 import attrs
 
 from omscore.domain.catalog import Catalog
 from omscore.domain.holds import Hold, HoldKind
 from omscore.domain.order import Order, PaymentMode
+from omscore.policies.review.port import ReviewRule
 from omscore.policies.review.settings import ReviewSettings
-
-
-class ReviewRule(Protocol):
-    """One review check."""
-
-    @property
-    def name(self) -> str: ...
-
-    def check(self, order: Order, catalog: Catalog) -> Hold | None:
-        """The hold this rule puts on ``order``, or ``None`` when it passes."""
-        ...
 
 
 @attrs.frozen
@@ -91,8 +79,9 @@ class UnmappedSku:
 
 
 def default_rules(settings: ReviewSettings) -> tuple[ReviewRule, ...]:
-    """The shipped rules in their fixed order: address, unmapped SKU, COD limit, memo."""
-    rules: list[ReviewRule] = [IncompleteAddress(), UnmappedSku()]
+    """The rule set of a shop, in order: address and unmapped SKU (conditions no rule can waive), then the
+    shop's configured :attr:`~ReviewSettings.checks` in their order, then the COD limit and the memo checks."""
+    rules: list[ReviewRule] = [IncompleteAddress(), UnmappedSku(), *settings.checks]
     if settings.cod_limit_minor is not None:
         rules.append(CodLimit(settings.cod_limit_minor))
     if settings.hold_on_buyer_memo or settings.hold_on_seller_memo:
