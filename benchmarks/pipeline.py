@@ -50,6 +50,7 @@ from omscore.domain import (
 from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus
 from omscore.policies.carriers import FirstEligibleCarrier
 from omscore.policies.routing import PriorityRouter
+from omscore.policies.settings import PipelineSettings
 
 CHANNEL = Channel("tmall", "flagship")
 START = datetime(2026, 11, 11, tzinfo=UTC)
@@ -94,14 +95,17 @@ def _orders(count: int, seed: int) -> list[PlatformOrder]:
 BASELINE = Policies(router=PriorityRouter(), carrier=FirstEligibleCarrier())
 
 
-def pipeline_run(count: int, seed: int, policies: Policies | None = None) -> dict[str, float]:
+def pipeline_run(
+    count: int, seed: int, policies: Policies | None = None, settings: PipelineSettings | None = None
+) -> dict[str, float]:
     """Seconds spent per stage for ``count`` orders on a fresh in-memory system.
 
     ``policies`` ``None`` runs omscore's defaults (strategy routing over exact plans, split after routing,
     rule-based carriers, promises); :data:`BASELINE` runs the simple priority router and first eligible carrier.
+    ``settings`` replaces omscore's default settings (the review rules, for instance).
     """
     catalog, network = _world()
-    system = in_memory(clock=ManualClock(START), policies=policies)
+    system = in_memory(clock=ManualClock(START), policies=policies, settings=settings)
     stock = [((loc, SkuCode(f"SKU{i:04d}")), 10 * count, 0) for loc in LOCATIONS[:1] for i in range(SKU_COUNT)]
     system.oms.load_master_data(catalog, network, stock)
     orders = _orders(count, seed)

@@ -21,11 +21,12 @@ _SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 _NON_DIGITS = re.compile(r"\D+")
 
 
+@functools.lru_cache(maxsize=65_536)
 def normalise_text(text: str) -> str:
     """Fold width (NFKC), case and whitespace: ``' Ｎｏ.１２  Main St '`` → ``'no.12 main st'``.
 
     Whitespace next to a CJK character is dropped, since Chinese addresses are written without spaces:
-    ``'文三路 100 号'`` → ``'文三路100号'``.
+    ``'文三路 100 号'`` → ``'文三路100号'``. Pure, so the forms of recent texts are kept and not computed again.
     """
     folded = _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
     return _SPACE_BY_CJK.sub("", folded)
@@ -39,10 +40,11 @@ def _normalise_fields(joined: str) -> str:
     return _SPACE_BY_CJK.sub("", folded) if " " in folded else folded
 
 
+@functools.lru_cache(maxsize=65_536)
 def normalise_phone(phone: str) -> str:
     """Keep the digits of a phone number and drop a leading international prefix for China (``+86``/``0086``).
 
-    ``'+86 138-0013-8000'`` → ``'13800138000'``.
+    ``'+86 138-0013-8000'`` → ``'13800138000'``. Pure, so the forms of recent numbers are kept.
     """
     plain = phone.isascii() and phone.isdigit()
     digits = phone if plain else _NON_DIGITS.sub("", unicodedata.normalize("NFKC", phone))
@@ -77,12 +79,17 @@ class Address:
     postcode: str = ""
     geo: GeoPoint | None = None
 
-    def region_path(self) -> tuple[str, ...]:
-        """Normalised (country, province, city, district) without empty trailing parts."""
+    @functools.cached_property
+    def _region_path(self) -> tuple[str, ...]:
         parts = [normalise_text(p) for p in (self.country, self.province, self.city, self.district)]
         while parts and not parts[-1]:
             parts.pop()
         return tuple(parts)
+
+    def region_path(self) -> tuple[str, ...]:
+        """Normalised (country, province, city, district) without empty trailing parts (computed once per
+        address)."""
+        return self._region_path
 
     def missing_fields(self) -> list[str]:
         """Names of the fields a carrier needs that are blank."""

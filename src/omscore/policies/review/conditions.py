@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from omscore.domain.address import normalise_phone, normalise_text, region_matches
+from omscore.domain.address import normalise_phone, normalise_text
 from omscore.domain.catalog import Catalog
 from omscore.domain.errors import InvalidConfiguration
 from omscore.domain.money import Money
@@ -114,6 +114,9 @@ class AmountRange:
         _check_range("min_minor", self.min_minor, "max_minor", self.max_minor)
 
     def check(self, order: Order, catalog: Catalog) -> Verdict:
+        minor = sum(line.amount.minor for line in order.lines) + order.shipping_fee.minor
+        if (self.min_minor is None or minor >= self.min_minor) and (self.max_minor is None or minor <= self.max_minor):
+            return None
         total = order.total
         if self.min_minor is not None and total.minor < self.min_minor:
             return self.then.verdict(self.name, f"total {total} is below {_figure(self.min_minor, total.currency)}")
@@ -166,9 +169,15 @@ class DiscountCeiling:
     name: str = "discount_ceiling"
 
     def check(self, order: Order, catalog: Catalog) -> Verdict:
-        gross, discount = order.gross_total, order.discount_total
-        if gross.minor > 0 and discount.minor * 100 > self.percent * gross.minor:
-            return self.then.verdict(self.name, f"discount {discount} on gross {gross} is above {self.percent}%")
+        gross = discount = 0
+        for line in order.lines:
+            line_gross = line.gross_amount.minor
+            gross += line_gross
+            discount += line.discount.minor if line.discount is not None else line_gross - line.amount.minor
+        if gross > 0 and discount * 100 > self.percent * gross:
+            return self.then.verdict(
+                self.name, f"discount {order.discount_total} on gross {order.gross_total} is above {self.percent}%"
+            )
         return None
 
 
@@ -266,9 +275,21 @@ class RegionList:
     then: Then = attrs.field(default=Then.MANUAL, converter=_then)
     name: str = "region_list"
 
+    @functools.cached_property
+    def _parts(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each region with its normalised parts, as :func:`~omscore.domain.address.region_matches` splits it."""
+        return tuple(
+            (region, tuple(normalise_text(part) for part in region.split("/") if part.strip()))
+            for region in self.regions
+        )
+
     def check(self, order: Order, catalog: Catalog) -> Verdict:
         path = order.recipient.address.region_path()
-        matched = sorted({region for region in self.regions if region_matches(region, path)})
+        if not any(len(parts) <= len(path) and path[: len(parts)] == parts for _, parts in self._parts):
+            return None
+        matched = sorted(
+            {region for region, parts in self._parts if len(parts) <= len(path) and path[: len(parts)] == parts}
+        )
         if matched:
             return self.then.verdict(self.name, f"recipient region {'/'.join(path)} is in {', '.join(matched)}")
         return None
@@ -302,6 +323,8 @@ class MemoKeywords:
         return tuple((keyword, normalise_text(keyword)) for keyword in self.keywords)
 
     def check(self, order: Order, catalog: Catalog) -> Verdict:
+        if not (self.buyer and order.buyer_memo) and not (self.seller and order.seller_memo):
+            return None
         found = []
         for label, enabled, memo in (
             ("buyer", self.buyer, order.buyer_memo),

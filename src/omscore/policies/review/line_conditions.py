@@ -14,6 +14,7 @@ from omscore.domain.catalog import Catalog
 from omscore.domain.errors import InvalidConfiguration
 from omscore.domain.money import Money
 from omscore.domain.order import Order
+from omscore.domain.order_line import OrderLine
 from omscore.policies.review.conditions import _listed, _percent, _text_set, _then
 from omscore.policies.review.port import Then, Verdict
 
@@ -34,6 +35,8 @@ class SkuList:
     name: str = "sku_list"
 
     def check(self, order: Order, catalog: Catalog) -> Verdict:
+        if self.skus.isdisjoint(line.sku for line in order.lines):
+            return None
         found = sorted({line.sku for line in order.lines if line.sku in self.skus})
         if found:
             return self.then.verdict(self.name, f"listed SKU(s) {', '.join(found)}")
@@ -84,20 +87,26 @@ class PriceFloor:
     name: str = "price_floor"
 
     def check(self, order: Order, catalog: Catalog) -> Verdict:
+        cheap = [line for line in order.lines if self._below(line, catalog)]
+        if not cheap:
+            return None
         found = []
-        for line in sorted(order.lines, key=lambda line: line.id):
+        for line in sorted(cheap, key=lambda line: line.id):
             sku = catalog.sku(line.sku)
-            if line.is_gift or sku is None or sku.reference_price_minor <= 0:
-                continue
-            if line.amount.minor * 100 < self.percent * sku.reference_price_minor * line.quantity:
+            if sku is not None:
                 reference = Money(sku.reference_price_minor, line.amount.currency)
                 found.append(
                     f"line {line.id} ({line.sku}) paid {line.amount} for {line.quantity} unit(s), below "
                     f"{self.percent}% of the reference price {reference} a unit"
                 )
-        if found:
-            return self.then.verdict(self.name, "; ".join(found))
-        return None
+        return self.then.verdict(self.name, "; ".join(found))
+
+    def _below(self, line: OrderLine, catalog: Catalog) -> bool:
+        """Whether ``line`` (not a gift, its SKU priced in the catalog) was paid below the floor."""
+        sku = catalog.sku(line.sku)
+        if line.is_gift or sku is None or sku.reference_price_minor <= 0:
+            return False
+        return line.amount.minor * 100 < self.percent * sku.reference_price_minor * line.quantity
 
 
 @attrs.frozen
@@ -121,6 +130,11 @@ class LineKinds:
             raise InvalidConfiguration("gift", self.gift, "match gift lines, presale lines or both")
 
     def check(self, order: Order, catalog: Catalog) -> Verdict:
+        if not any(
+            (self.gift and line.is_gift) or (self.presale and line.presale_ship_date is not None)
+            for line in order.lines
+        ):
+            return None
         found = []
         for label, enabled, lines in (
             ("gift", self.gift, [line.id for line in order.lines if line.is_gift]),
