@@ -120,3 +120,24 @@ def test_a_shop_that_reviews_by_hand_holds_every_order_that_passes_the_rules(
     assert [h.kind for h in held.holds] == [HoldKind.MANUAL]
     assert _get(system, vip.order_id).status is OrderStatus.RELEASED
     assert system.oms.release_hold(plain.order_id, HoldKind.MANUAL) is OrderStatus.APPROVED
+
+
+def test_an_order_reviewed_waits_for_a_later_order_of_its_buyer_not_yet_reviewed(
+    platform_order: PlatformOrderFactory,
+) -> None:
+    system, clock = _system(ReviewSettings(wait_minutes=30))
+    first = system.oms.ingest(platform_order("E1", ("L-TEA", 1, 3000)))
+    clock.advance(timedelta(minutes=10))
+    second = system.oms.ingest(platform_order("E2", ("L-TEA", 1, 3000), minutes=10))
+    clock.advance(timedelta(minutes=25))
+
+    system.oms.process()
+    [hold] = _get(system, first.order_id).holds
+    assert hold.kind is HoldKind.WAIT
+    assert hold.until == START + timedelta(minutes=40)
+
+    clock.advance(timedelta(minutes=5))
+    system.oms.process()
+    merged = _get(system, first.order_id).merged_into
+    assert merged is not None
+    assert merged == _get(system, second.order_id).merged_into

@@ -28,6 +28,7 @@ from omscore.domain.order import Order
 from omscore.domain.order_line import OrderLine
 from omscore.domain.order_status import PRE_ROUTING, OrderStatus
 from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus
+from omscore.policies.merge import merge_key
 from omscore.ports.unit_of_work import UnitOfWork
 
 
@@ -213,7 +214,7 @@ def _ingest(ctx: Context, uow: UnitOfWork, po: PlatformOrder) -> IntakeResult:
         seller_memo=po.seller_memo,
         priority=po.priority,
     )
-    existing.set_merge_key(None)
+    existing.set_merge_key(_waiting_key(ctx, existing))
     uow.orders.save(existing)
     return IntakeResult(IntakeStatus.REVISED, existing.id, f"updated to revision {po.revision}")
 
@@ -249,5 +250,14 @@ def _create(ctx: Context, uow: UnitOfWork, po: PlatformOrder) -> IntakeResult:
         return IntakeResult(
             IntakeStatus.CANCELLED, order.id, "stored as cancelled so older revisions stay ignored", created=True
         )
+    order.set_merge_key(_waiting_key(ctx, order))
     uow.orders.add(order)
     return IntakeResult(IntakeStatus.CREATED, order.id, created=True)
+
+
+def _waiting_key(ctx: Context, order: Order) -> str | None:
+    """The merge key a received order carries before review: only in shops with a wait window, so that an order
+    reviewed sees the orders of its buyer to the same recipient that are still in their window."""
+    if not ctx.settings.review_for(order.channel).wait_minutes:
+        return None
+    return merge_key(order, ctx.settings.merge_for(order.channel)).key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import attrs
 
@@ -80,13 +80,8 @@ def _wait(ctx: Context, uow: UnitOfWork, order: Order, minutes: int) -> ReviewRe
     if own > now:
         until, why = own, f"wait window of {minutes} min after payment, until {own.isoformat()}"
     else:
-        siblings = [
-            (hold.until, other.id)
-            for other in (uow.orders.with_merge_key(key) if key is not None else [])
-            if other.id != order.id
-            for hold in other.holds
-            if hold.kind is HoldKind.WAIT and hold.until is not None and hold.until > now
-        ]
+        ends = ((_window_end(ctx, other), other.id) for other in (uow.orders.with_merge_key(key) if key else []))
+        siblings = [(end, other) for end, other in ends if end is not None and end > now and other != order.id]
         if not siblings:
             return None
         until, sibling = max(siblings)
@@ -103,3 +98,15 @@ def approve_in(ctx: Context, order: Order, reason: str) -> None:
     order.approve(reason)
     decision = merge_key(order, ctx.settings.merge_for(order.channel))
     order.set_merge_key(decision.key)
+
+
+def _window_end(ctx: Context, order: Order) -> datetime | None:
+    """When the wait window of ``order`` ends: its wait hold's time, or — for an order not reviewed yet — its
+    shop's window after its placement; ``None`` when it is past waiting."""
+    for hold in order.holds:
+        if hold.kind is HoldKind.WAIT:
+            return hold.until
+    if order.status is OrderStatus.RECEIVED:
+        minutes = ctx.settings.review_for(order.channel).wait_minutes
+        return order.placed_at + timedelta(minutes=minutes) if minutes else None
+    return None

@@ -95,6 +95,14 @@ _LISTING_BASE: Final = {
 }
 
 
+#: The wait window after payment (审单等待): orders are reviewed 30 minutes after they are paid, so that a buyer's
+#: second order within that time still merges with the first.
+WAIT_MINUTES: Final = 30
+
+#: Buyers the merchant serves first when stock is short (the fill order's VIP class).
+VIP_BUYERS: Final = tuple(f"{prefix}_{number:06d}" for prefix in ("tb", "jd", "dy") for number in range(7, 3_000, 61))
+
+
 def listing_id(platform: str, shop: str, item: str) -> str:
     """The platform's listing id of ``item`` (a SKU or kit code) in the shop."""
     return str(_LISTING_BASE[(platform, shop)] + ASSORTMENT[(platform, shop)].index(item) + 1)
@@ -320,7 +328,17 @@ def merchant_document(stock: Sequence[StockEntry]) -> dict[str, Any]:
             if e.on_hand > 0 or e.safety > 0
         ],
         "rules": {
-            "review": {"cod_limit_minor": 50_000, "hold_on_buyer_memo": True, "hold_on_seller_memo": True},
+            "review": {
+                "cod_limit_minor": 50_000,
+                "hold_on_buyer_memo": True,
+                "hold_on_seller_memo": True,
+                "wait_minutes": WAIT_MINUTES,
+                "checks": [
+                    {"rule": "amount", "max_minor": 1_500_000},
+                    {"rule": "discount_ceiling", "percent": 90, "then": "risk"},
+                ],
+            },
+            "fill_order": {"keys": ["vip", "priority", "placed_at"], "vip_buyers": list(VIP_BUYERS)},
             "merge": {"enabled": True, "window_minutes": 120},
             "routing": {"allow_split": True},
         },
