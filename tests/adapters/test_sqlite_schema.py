@@ -14,6 +14,7 @@ import pytest
 import omscore.adapters.sqlite as sqlite_adapter
 from omscore.adapters.sqlite import SqliteDatabase, SqliteUnitOfWork
 from omscore.domain import events as ev
+from omscore.domain.gifts import GiftClaim
 from omscore.domain.identity import ExternalOrderRef, LocationId, OrderId, SkuCode
 from omscore.domain.inventory import ReservationLine
 from omscore.domain.order_status import OrderStatus
@@ -130,6 +131,14 @@ def _exercise(uow: SqliteUnitOfWork) -> None:
     uow.inventory.all_levels()
     uow.inventory.reservation("O1")
     uow.inventory.reservation_keys()
+    uow.gift_quotas.take(GiftClaim("CUP", "O1", "B1", 1, 10, 1))
+    uow.gift_quotas.take(GiftClaim("CUP", "O1", "B1", 1, 10, 1))
+    uow.gift_quotas.take(GiftClaim("CUP", "O2", "B1", 1, 10, 1))
+    uow.gift_quotas.take(GiftClaim("CUP", "O3", "B2", 1, 1, None))
+    uow.gift_quotas.taken("CUP")
+    uow.gift_quotas.taken_by("CUP", "B1")
+    uow.gift_quotas.held_by("O1")
+    uow.gift_quotas.give_back("CUP", "O1")
     uow.catalog.store(rich_catalog())
     uow.catalog.load()
     uow.network.load()
@@ -300,6 +309,18 @@ def test_no_stock_change_writes_an_absolute_counter(db: SqliteDatabase, statemen
     writes = _stock_writes(seen)
     assert writes
     assert [sql for sql in writes if _absolute_counters(sql)] == []
+
+
+def test_gift_counters_change_only_relative_to_themselves(db: SqliteDatabase, statements: Statements) -> None:
+    with statements.during() as seen, SqliteUnitOfWork(db) as uow:
+        uow.gift_quotas.take(GiftClaim("CUP", "O1", "B1", 2, 3, 2))
+        uow.gift_quotas.take(GiftClaim("CUP", "O2", "B1", 1, 3, 2))
+        uow.gift_quotas.give_back("CUP", "O1")
+        uow.commit()
+
+    writes = [sql for sql in seen if re.match(r"\s*(UPDATE|INSERT INTO) gift_(activities|buyers)\b", sql)]
+    assert len(writes) == 7  # two takes (one refused by the buyer limit, its count taken back), a give-back
+    assert all(re.search(r" SET taken = taken [+-] ", sql) for sql in writes)
 
 
 # --- look-ups use indexes, so their cost does not grow with history -----------------------------------------

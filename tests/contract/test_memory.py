@@ -38,6 +38,10 @@ class TestMemoryInventory(contracts.InventoryStoreContract):
     pass
 
 
+class TestMemoryGiftQuotas(contracts.GiftQuotasContract):
+    pass
+
+
 class TestMemoryCatalog(contracts.CatalogRepositoryContract):
     pass
 

@@ -44,6 +44,10 @@ class TestSqliteInventory(contracts.InventoryStoreContract):
     pass
 
 
+class TestSqliteGiftQuotas(contracts.GiftQuotasContract):
+    pass
+
+
 class TestSqliteCatalog(contracts.CatalogRepositoryContract):
     pass
 

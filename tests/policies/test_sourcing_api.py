@@ -12,6 +12,7 @@ import pytest
 
 PACKAGES = [
     "omscore.policies.carriers",
+    "omscore.policies.gifts",
     "omscore.policies.merge",
     "omscore.policies.promise",
     "omscore.policies.review",

@@ -25,6 +25,10 @@ class TestPostgresInventory(contracts.InventoryStoreContract):
     pass
 
 
+class TestPostgresGiftQuotas(contracts.GiftQuotasContract):
+    pass
+
+
 class TestPostgresCatalog(contracts.CatalogRepositoryContract):
     pass
 

@@ -55,6 +55,7 @@ from omscore.domain.errors import ConcurrencyConflict, DuplicateKey, OmsError, T
 from omscore.domain.inventory import StockKey
 from omscore.domain.platform_order import PlatformOrder, PlatformStatus
 from omscore.ports.catalog import CatalogRepository
+from omscore.ports.gift_quotas import GiftQuotas
 from omscore.ports.ids import IdGenerator
 from omscore.ports.inventory import InventoryStore
 from omscore.ports.network import NetworkRepository
@@ -223,6 +224,10 @@ class CountingUnitOfWork:
     @property
     def inventory(self) -> InventoryStore:
         return self._inner.inventory
+
+    @property
+    def gift_quotas(self) -> GiftQuotas:
+        return self._inner.gift_quotas
 
     @property
     def catalog(self) -> CatalogRepository:

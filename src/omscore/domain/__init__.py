@@ -30,6 +30,7 @@ from omscore.domain.errors import (
     TransientError,
     UnitOfWorkClosed,
 )
+from omscore.domain.gifts import GiftClaim
 from omscore.domain.holds import Hold, HoldEnd, HoldKind
 from omscore.domain.identity import (
     CarrierId,
@@ -69,6 +70,7 @@ __all__ = [
     "DuplicateKey",
     "ExternalOrderRef",
     "GeoPoint",
+    "GiftClaim",
     "Hold",
     "HoldEnd",
     "HoldKind",

@@ -8,6 +8,7 @@ from omscore.ports.catalog import CatalogRepository
 from omscore.ports.channel import ChannelGateway, PulledOrders
 from omscore.ports.clock import Clock
 from omscore.ports.fulfilment import FulfilmentGateway, InterceptResult
+from omscore.ports.gift_quotas import GiftQuotas
 from omscore.ports.ids import IdGenerator
 from omscore.ports.inventory import InventoryStore
 from omscore.ports.network import NetworkRepository
@@ -21,6 +22,7 @@ __all__ = [
     "ChannelGateway",
     "Clock",
     "FulfilmentGateway",
+    "GiftQuotas",
     "IdGenerator",
     "InterceptResult",
     "InventoryStore",

@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from omscore.ports.catalog import CatalogRepository
+from omscore.ports.gift_quotas import GiftQuotas
 from omscore.ports.inventory import InventoryStore
 from omscore.ports.network import NetworkRepository
 from omscore.ports.orders import OrderRepository
@@ -33,6 +34,9 @@ class UnitOfWork(Protocol):
 
     @property
     def inventory(self) -> InventoryStore: ...
+
+    @property
+    def gift_quotas(self) -> GiftQuotas: ...
 
     @property
     def catalog(self) -> CatalogRepository: ...

@@ -12,6 +12,7 @@ Requires ``pytest`` and ``hypothesis``.
 
 from omscore.testing.contracts import (
     CatalogRepositoryContract,
+    GiftQuotasContract,
     InventoryStoreContract,
     NetworkRepositoryContract,
     OrderRepositoryContract,
@@ -62,6 +63,7 @@ __all__ = [
     "SAMPLE_CHANNEL",
     "SAMPLE_TIME",
     "CatalogRepositoryContract",
+    "GiftQuotasContract",
     "InventoryStoreContract",
     "NetworkRepositoryContract",
     "OrderRepositoryContract",

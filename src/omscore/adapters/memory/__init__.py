@@ -17,6 +17,7 @@ from omscore.adapters.memory.catalog import MemoryCatalogRepository
 from omscore.adapters.memory.channel import RecordingChannelGateway, StockAdjustment, StockPush, TrackingPush
 from omscore.adapters.memory.database import MemoryDatabase
 from omscore.adapters.memory.fulfilment import RecordingFulfilmentGateway
+from omscore.adapters.memory.gift_quotas import MemoryGiftQuotas
 from omscore.adapters.memory.inventory import MemoryInventoryStore
 from omscore.adapters.memory.network import MemoryNetworkRepository
 from omscore.adapters.memory.orders import MemoryOrderRepository
@@ -27,6 +28,7 @@ from omscore.adapters.memory.unit_of_work import MemoryUnitOfWork, memory_unit_o
 __all__ = [
     "MemoryCatalogRepository",
     "MemoryDatabase",
+    "MemoryGiftQuotas",
     "MemoryInventoryStore",
     "MemoryNetworkRepository",
     "MemoryOrderRepository",

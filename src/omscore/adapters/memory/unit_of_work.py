@@ -11,6 +11,7 @@ from typing import Self
 from omscore.adapters.memory._transaction import Transaction, Undoable
 from omscore.adapters.memory.catalog import MemoryCatalogRepository
 from omscore.adapters.memory.database import MemoryDatabase
+from omscore.adapters.memory.gift_quotas import MemoryGiftQuotas
 from omscore.adapters.memory.inventory import MemoryInventoryStore
 from omscore.adapters.memory.network import MemoryNetworkRepository
 from omscore.adapters.memory.orders import MemoryOrderRepository
@@ -18,6 +19,7 @@ from omscore.adapters.memory.outbox import MemoryOutbox
 from omscore.adapters.memory.shipments import MemoryShipmentRepository
 from omscore.domain.errors import LockTimeout, UnitOfWorkClosed
 from omscore.ports.catalog import CatalogRepository
+from omscore.ports.gift_quotas import GiftQuotas
 from omscore.ports.inventory import InventoryStore
 from omscore.ports.network import NetworkRepository
 from omscore.ports.orders import OrderRepository
@@ -58,12 +60,14 @@ class MemoryUnitOfWork:
         self._orders = MemoryOrderRepository(data.orders, self._tx)
         self._shipments = MemoryShipmentRepository(data.shipments, self._tx)
         self._inventory = MemoryInventoryStore(data.stock, self._tx)
+        self._gift_quotas = MemoryGiftQuotas(data.gifts, self._tx)
         self._catalog = MemoryCatalogRepository(data.catalog, self._tx)
         self._network = MemoryNetworkRepository(data.network, self._tx)
         self._outbox = MemoryOutbox(data.outbox, self._tx)
         self.orders: OrderRepository = self._orders
         self.shipments: ShipmentRepository = self._shipments
         self.inventory: InventoryStore = self._inventory
+        self.gift_quotas: GiftQuotas = self._gift_quotas
         self.catalog: CatalogRepository = self._catalog
         self.network: NetworkRepository = self._network
         self.outbox: Outbox = self._outbox
@@ -71,6 +75,7 @@ class MemoryUnitOfWork:
             self._orders,
             self._shipments,
             self._inventory,
+            self._gift_quotas,
             self._catalog,
             self._network,
             self._outbox,

@@ -79,6 +79,13 @@ class Session:
             return []
         return [_lock_key(self.tenant, location, sku) for location, sku in keys]
 
+    def gift_lock_keys(self, activity: str) -> list[int]:
+        """The advisory lock key of a gift activity's counter, as :meth:`stock_lock_keys` (PostgreSQL text holds
+        no NUL, so the NUL-led name cannot collide with a location's)."""
+        if not self._pre_locks:
+            return []
+        return [_lock_key(self.tenant, "\0gift", activity)]
+
     def peek(self, query: Query, params: Sequence[Any] | None = None) -> Row | None:
         """The first row of a read run outside the transaction, on a pooled connection (for error details)."""
         try:

@@ -15,6 +15,7 @@ make it safe for several processes sharing one file on one host. See ``docs/adap
 
 from omscore.adapters.sqlite.database import SqliteDatabase, latest_schema_version
 from omscore.adapters.sqlite.documents import SqliteCatalogRepository, SqliteNetworkRepository
+from omscore.adapters.sqlite.gift_quotas import SqliteGiftQuotas
 from omscore.adapters.sqlite.ids import SqliteIds
 from omscore.adapters.sqlite.inventory import SqliteInventoryStore
 from omscore.adapters.sqlite.orders import SqliteOrderRepository
@@ -25,6 +26,7 @@ from omscore.adapters.sqlite.unit_of_work import SqliteUnitOfWork, sqlite_unit_o
 __all__ = [
     "SqliteCatalogRepository",
     "SqliteDatabase",
+    "SqliteGiftQuotas",
     "SqliteIds",
     "SqliteInventoryStore",
     "SqliteNetworkRepository",

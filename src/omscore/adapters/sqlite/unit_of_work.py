@@ -9,6 +9,7 @@ from typing import Self
 
 from omscore.adapters.sqlite.database import SqliteDatabase
 from omscore.adapters.sqlite.documents import SqliteCatalogRepository, SqliteNetworkRepository
+from omscore.adapters.sqlite.gift_quotas import SqliteGiftQuotas
 from omscore.adapters.sqlite.inventory import SqliteInventoryStore
 from omscore.adapters.sqlite.orders import SqliteOrderRepository
 from omscore.adapters.sqlite.outbox import SqliteOutbox
@@ -16,6 +17,7 @@ from omscore.adapters.sqlite.session import Session
 from omscore.adapters.sqlite.shipments import SqliteShipmentRepository
 from omscore.domain.errors import InvalidInput, LockTimeout, PersistenceError, UnitOfWorkClosed
 from omscore.ports.catalog import CatalogRepository
+from omscore.ports.gift_quotas import GiftQuotas
 from omscore.ports.inventory import InventoryStore
 from omscore.ports.network import NetworkRepository
 from omscore.ports.orders import OrderRepository
@@ -52,6 +54,7 @@ class SqliteUnitOfWork:
         "_state",
         "catalog",
         "db",
+        "gift_quotas",
         "inventory",
         "network",
         "orders",
@@ -63,6 +66,7 @@ class SqliteUnitOfWork:
     orders: OrderRepository
     shipments: ShipmentRepository
     inventory: InventoryStore
+    gift_quotas: GiftQuotas
     catalog: CatalogRepository
     network: NetworkRepository
     outbox: Outbox
@@ -77,6 +81,7 @@ class SqliteUnitOfWork:
         self.orders = SqliteOrderRepository(session)
         self.shipments = SqliteShipmentRepository(session)
         self.inventory = SqliteInventoryStore(session)
+        self.gift_quotas = SqliteGiftQuotas(session)
         self.catalog = SqliteCatalogRepository(session)
         self.network = SqliteNetworkRepository(session)
         self.outbox = SqliteOutbox(session)

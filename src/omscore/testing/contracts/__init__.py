@@ -10,7 +10,7 @@ How to run them against an adapter
 2. Provide a function-scoped fixture ``uow_factory`` of type ``Callable[[], UnitOfWork]`` that makes units of
    work over a **fresh, empty** store (one store per test; within one test every call shares that store), for
    one tenant. Units of work from it may be used from several threads at once.
-3. For :class:`TenancyContract`, also provide ``uow_factory_for`` of type
+3. For :class:`TenancyContract` and :class:`GiftQuotasContract`, also provide ``uow_factory_for`` of type
    ``Callable[[str], Callable[[], UnitOfWork]]``: tenant name → a factory like the above, all over the SAME
    fresh store.
 
@@ -43,6 +43,7 @@ raises :class:`~omscore.domain.errors.TransientError`, as the port allows.
 """
 
 from omscore.testing.contracts.catalog import CatalogRepositoryContract
+from omscore.testing.contracts.gift_quotas import GiftQuotasContract
 from omscore.testing.contracts.inventory import InventoryStoreContract
 from omscore.testing.contracts.network import NetworkRepositoryContract
 from omscore.testing.contracts.orders import OrderRepositoryContract
@@ -53,6 +54,7 @@ from omscore.testing.contracts.unit_of_work import UnitOfWorkContract
 
 __all__ = [
     "CatalogRepositoryContract",
+    "GiftQuotasContract",
     "InventoryStoreContract",
     "NetworkRepositoryContract",
     "OrderRepositoryContract",
