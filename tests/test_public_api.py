@@ -63,6 +63,7 @@ def test_the_domain_exports_every_public_name_it_defines() -> None:
         "errors",
         "identity",
         "gifts",
+        "inbound",
     ):
         module = importlib.import_module(f"omscore.domain.{module_name}")
         for symbol, value in vars(module).items():

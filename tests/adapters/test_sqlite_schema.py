@@ -4,6 +4,7 @@ a fixed order, and look-ups that never scan."""
 from __future__ import annotations
 
 import ast
+import datetime
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -16,11 +17,13 @@ from omscore.adapters.sqlite import SqliteDatabase, SqliteUnitOfWork
 from omscore.domain import events as ev
 from omscore.domain.gifts import GiftClaim
 from omscore.domain.identity import ExternalOrderRef, LocationId, OrderId, SkuCode
+from omscore.domain.inbound import ExpectedReceipt
 from omscore.domain.inventory import ReservationLine
 from omscore.domain.order_status import OrderStatus
 from omscore.testing.samples import rich_catalog, sample_order, sample_shipment, state_of
 
 WH, STORE, TEA, CUP = LocationId("WH-1"), LocationId("STORE-1"), SkuCode("TEA"), SkuCode("CUP")
+DAY = datetime.date(2024, 11, 1)
 
 
 class Statements:
@@ -139,6 +142,21 @@ def _exercise(uow: SqliteUnitOfWork) -> None:
     uow.gift_quotas.taken_by("CUP", "B1")
     uow.gift_quotas.held_by("O1")
     uow.gift_quotas.give_back("CUP", "O1")
+    uow.inbound.expect(ExpectedReceipt("ASN-1", WH, TEA, 5, DAY))
+    uow.inbound.expect(ExpectedReceipt("ASN-1", WH, TEA, 6, DAY))
+    uow.inbound.expect(ExpectedReceipt("PO-2", WH, TEA, 2, DAY))
+    uow.inbound.promise("O1", "ASN-1", 2)
+    uow.inbound.promise("O1", "ASN-1", 2)
+    uow.inbound.promise("O1", "PO-2", 1)
+    uow.inbound.promise("O2", "ASN-1", 9)
+    uow.inbound.get("ASN-1")
+    uow.inbound.open_for(WH, TEA)
+    uow.inbound.promised("ASN-1")
+    uow.inbound.promises_of("O1")
+    uow.inbound.release("O1")
+    uow.inbound.promise("O2", "ASN-1", 1)
+    uow.inbound.arrive("ASN-1")
+    uow.inbound.arrive("ASN-1")
     uow.catalog.store(rich_catalog())
     uow.catalog.load()
     uow.network.load()
@@ -321,6 +339,29 @@ def test_gift_counters_change_only_relative_to_themselves(db: SqliteDatabase, st
     writes = [sql for sql in seen if re.match(r"\s*(UPDATE|INSERT INTO) gift_(activities|buyers)\b", sql)]
     assert len(writes) == 7  # two takes (one refused by the buyer limit, its count taken back), a give-back
     assert all(re.search(r" SET taken = taken [+-] ", sql) for sql in writes)
+
+
+def test_promised_units_change_only_relative_to_themselves(db: SqliteDatabase, statements: Statements) -> None:
+    with SqliteUnitOfWork(db) as uow:
+        uow.inbound.expect(ExpectedReceipt("ASN-1", WH, TEA, 5, DAY))
+        uow.inbound.expect(ExpectedReceipt("PO-2", WH, TEA, 5, DAY))
+        uow.commit()
+
+    with statements.during() as seen, SqliteUnitOfWork(db) as uow:
+        uow.inbound.promise("O1", "ASN-1", 2)
+        uow.inbound.promise("O1", "PO-2", 1)
+        uow.inbound.promise("O2", "ASN-1", 9)
+        uow.inbound.expect(ExpectedReceipt("ASN-1", WH, TEA, 4, DAY))
+        uow.inbound.release("O1")
+        uow.inbound.promise("O2", "ASN-1", 1)
+        uow.inbound.arrive("ASN-1")
+        uow.commit()
+
+    writes = [sql for sql in seen if re.match(r"\s*(UPDATE|INSERT INTO) inbound_receipts\b", sql)]
+    counts = [sql for sql in writes if "promised =" in sql]
+    assert len(counts) == 7  # three promises tried (one too short), a release of two, a promise, an arrival
+    assert all(re.search(r" SET (arrived = 1, )?promised = promised [+-] ", sql) for sql in counts)
+    assert not any("promised = " in sql.split(" WHERE ")[0] for sql in writes if sql not in counts)
 
 
 # --- look-ups use indexes, so their cost does not grow with history -----------------------------------------

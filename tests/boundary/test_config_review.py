@@ -3,7 +3,6 @@ what they build, how shops override them, and the errors that name the offending
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from omscore.policies.review import (
 )
 
 from .builders import config_document
+from .schema_check import schema_problems
 
 TMALL = Channel("tmall", "flagship")
 JD = Channel("jd", "self-run")
@@ -291,60 +291,6 @@ def test_every_bad_check_is_reported() -> None:
 # --- the JSON Schema ---------------------------------------------------------------------------------------------
 
 
-def _schema_problems(schema: dict[str, Any], node: dict[str, Any], value: Any, at: str) -> list[str]:
-    """Where ``value`` breaks ``node`` of ``schema``: the JSON Schema keywords the committed schemas use."""
-    if "$ref" in node:
-        node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
-    for union in ("anyOf", "oneOf"):
-        if union in node:
-            fits = sum(not _schema_problems(schema, option, value, at) for option in node[union])
-            if fits == 0 or (union == "oneOf" and fits > 1):
-                return [f"{at}: {fits} of the {union} options fit"]
-    types: dict[str, type | tuple[type, ...]] = {
-        "object": dict,
-        "array": list,
-        "string": str,
-        "boolean": bool,
-        "null": type(None),
-        "integer": int,
-        "number": (int, float),
-    }
-    kind = node.get("type")
-    if kind is not None and (
-        not isinstance(value, types[kind]) or (isinstance(value, bool) and kind in {"integer", "number"})
-    ):
-        return [f"{at}: not of type {kind}"]
-    problems = []
-    if "const" in node and value != node["const"]:
-        problems.append(f"{at}: not {node['const']!r}")
-    if "enum" in node and value not in node["enum"]:
-        problems.append(f"{at}: not one of {node['enum']}")
-    if isinstance(value, dict):
-        problems += [f"{at}.{name}: missing" for name in node.get("required", []) if name not in value]
-        properties = node.get("properties", {})
-        if node.get("additionalProperties") is False:
-            problems += [f"{at}.{name}: not allowed" for name in value if name not in properties]
-        for name, sub in value.items():
-            if name in properties:
-                problems += _schema_problems(schema, properties[name], sub, f"{at}.{name}")
-    if isinstance(value, list):
-        if not node.get("minItems", 0) <= len(value) <= node.get("maxItems", len(value)):
-            problems.append(f"{at}: {len(value)} items")
-        for index, item in enumerate(value):
-            problems += _schema_problems(schema, node.get("items", {}), item, f"{at}.{index}")
-    if isinstance(value, str):
-        if not node.get("minLength", 0) <= len(value) <= node.get("maxLength", len(value)):
-            problems.append(f"{at}: length {len(value)}")
-        if "pattern" in node and not re.search(node["pattern"], value):
-            problems.append(f"{at}: does not match {node['pattern']}")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if value < node.get("minimum", value) or value > node.get("maximum", value):
-            problems.append(f"{at}: {value} out of range")
-        if "exclusiveMaximum" in node and value >= node["exclusiveMaximum"]:
-            problems.append(f"{at}: {value} out of range")
-    return problems
-
-
 def test_the_json_schema_accepts_the_checks_the_parser_accepts() -> None:
     document = config_document(rules=review(wait_minutes=20, manual=False, checks=[e for e, _ in EVERY_CHECK]))
     document["shops"][0]["review"] = {"manual": True, "checks": [{"rule": "line_kinds", "gift": True}]}
@@ -352,7 +298,7 @@ def test_the_json_schema_accepts_the_checks_the_parser_accepts() -> None:
 
     parse_config(document)
 
-    assert _schema_problems(schema, schema, document, "$") == []
+    assert schema_problems(schema, document) == []
 
 
 @pytest.mark.parametrize(
@@ -372,4 +318,4 @@ def test_the_json_schema_refuses_what_the_models_refuse(entry: dict[str, Any]) -
 
     with pytest.raises(InvalidConfigurationDocument):
         parse_config(document)
-    assert _schema_problems(schema, schema, document, "$") != []
+    assert schema_problems(schema, document) != []

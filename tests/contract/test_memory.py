@@ -42,6 +42,10 @@ class TestMemoryGiftQuotas(contracts.GiftQuotasContract):
     pass
 
 
+class TestMemoryInboundStock(contracts.InboundStockContract):
+    pass
+
+
 class TestMemoryCatalog(contracts.CatalogRepositoryContract):
     pass
 

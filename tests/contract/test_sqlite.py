@@ -48,6 +48,10 @@ class TestSqliteGiftQuotas(contracts.GiftQuotasContract):
     pass
 
 
+class TestSqliteInboundStock(contracts.InboundStockContract):
+    pass
+
+
 class TestSqliteCatalog(contracts.CatalogRepositoryContract):
     pass
 

@@ -22,6 +22,8 @@ def test_every_part_of_the_rule_set_has_a_worked_example() -> None:
         "Lists: SKUs, tags, buyers, recipients, regions, memo keywords, gift and presale lines",
         "An allow list approves at once",
         "The wait window and review by hand",
+        "Gifts (赠品)",
+        "Gift rules the file refuses",
         "Fill order",
     } <= headings
 

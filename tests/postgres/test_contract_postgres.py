@@ -29,6 +29,10 @@ class TestPostgresGiftQuotas(contracts.GiftQuotasContract):
     pass
 
 
+class TestPostgresInboundStock(contracts.InboundStockContract):
+    pass
+
+
 class TestPostgresCatalog(contracts.CatalogRepositoryContract):
     pass
 

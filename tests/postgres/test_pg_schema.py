@@ -155,7 +155,7 @@ def test_every_table_and_unique_index_leads_with_the_tenant(fresh_dsn: str) -> N
         ).fetchall()
 
     unscoped = [(table, index, first) for table, index, first in unique_indexes if first != "tenant"]
-    assert len(tables) == 11
+    assert len(tables) == 13
     assert {table.removeprefix("omscore.") for table, _, _ in unique_indexes} == set(tables)
     assert unscoped == []
 
@@ -194,13 +194,13 @@ def test_a_single_row_changes_by_one_guarded_update() -> None:
     assert "FOR UPDATE OF s" not in _function_body(schema, "reserve_one")
 
 
-def test_stock_and_gift_counters_change_only_relative_to_their_current_value() -> None:
+def test_stock_gift_and_inbound_counters_change_only_relative_to_their_current_value() -> None:
     schema = "\n".join(m.sql for m in migrations())
     sources = "\n".join(path.read_text() for path in ADAPTER_DIR.glob("*.py"))
-    assignments = re.findall(r"\b(on_hand|reserved|taken)\s*=\s*([^,\n]+)", schema + sources)
+    assignments = re.findall(r"\b(on_hand|reserved|taken|promised)\s*=\s*([^,\n]+)", schema + sources)
 
     absolute = [(column, value) for column, value in assignments if column not in value]
-    assert assignments
+    assert {column for column, _ in assignments} == {"on_hand", "reserved", "taken", "promised"}
     assert absolute == []
 
 

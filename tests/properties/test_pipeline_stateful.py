@@ -24,6 +24,7 @@ from omscore.domain import (
     CarrierId,
     Catalog,
     ChangeRefused,
+    ExpectedReceipt,
     ExternalOrderRef,
     HoldKind,
     InvalidQuantity,
@@ -42,7 +43,9 @@ from omscore.domain import (
 )
 from omscore.domain.inventory import StockKey
 from omscore.domain.platform_order import PlatformLine, PlatformOrder, PlatformStatus
+from omscore.policies.gifts import AmountBand, Gift, GiftRule, GiftSettings, SkuPurchase
 from omscore.policies.review import ReviewSettings
+from omscore.policies.routing import RoutingSettings
 from omscore.policies.settings import PipelineSettings
 
 KNOWN_LISTINGS = ("L-TEA", "L-CUP", "L-POT", "L-GIFTSET")
@@ -70,6 +73,27 @@ TARGETS = (None, "CUP", "TEA", "GIFTSET")
 """What a new listing maps to: nothing, a SKU, or the kit."""
 WAITING = frozenset({OrderStatus.RECEIVED, OrderStatus.HELD, OrderStatus.APPROVED})
 UNRELEASED = frozenset({OrderStatus.APPROVED, OrderStatus.ALLOCATED, OrderStatus.HELD})
+ROUTED = frozenset(
+    {
+        OrderStatus.ALLOCATED,
+        OrderStatus.RELEASED,
+        OrderStatus.PARTIALLY_SHIPPED,
+        OrderStatus.SHIPPED,
+        OrderStatus.COMPLETED,
+    }
+)
+#: A 满额赠 of cups (tea when cups run out) with a small quota and a per-buyer cap, and a 买 A 赠 B of the scarce
+#: teapot for every vase bought, stacked.
+GIFT_RULES = (
+    GiftRule(
+        "spend-80",
+        AmountBand(Money(8_000, "CNY")),
+        (Gift(SkuCode("CUP"), 1, (Gift(SkuCode("TEA"), 1),)),),
+        quota=4,
+        per_buyer=2,
+    ),
+    GiftRule("vase-pot", SkuPurchase({VASE}), (Gift(SkuCode("POT"), 1),), quota=3),
+)
 
 
 @attrs.frozen
@@ -131,14 +155,25 @@ class Pipeline(RuleBasedStateMachine):
         self.released_seen: set[ShipmentId] = set()
         self.rivals: list[OrderId] = []
         self.counter = 0
+        self.receipts: list[ExpectedReceipt] = []
+        self.arrived: dict[str, bool] = {}
         self.wait_minutes = 0
+        self.gift_rules: tuple[GiftRule, ...] = ()
 
-    @initialize(wait_minutes=st.sampled_from((0, 0, 20, 90)))
-    def the_merchant_sets_a_wait_window(self, wait_minutes: int) -> None:
-        """Some runs review at once, others only after a wait window in which later orders of a buyer merge."""
-        if wait_minutes:
+    @initialize(wait_minutes=st.sampled_from((0, 0, 20, 90)), gifts=st.booleans(), backorder=st.booleans())
+    def the_merchant_sets_a_wait_window_gifts_and_backorders(
+        self, wait_minutes: int, gifts: bool, backorder: bool
+    ) -> None:
+        """Some runs review at once, others only after a wait window in which later orders of a buyer merge;
+        some give gifts from scarce stock and a small quota; in some the shop ships what is in stock (有货先发)."""
+        if wait_minutes or gifts or backorder:
             self.wait_minutes = wait_minutes
-            settings = PipelineSettings(review=ReviewSettings(wait_minutes=wait_minutes))
+            self.gift_rules = GIFT_RULES if gifts else ()
+            settings = PipelineSettings(
+                review=ReviewSettings(wait_minutes=wait_minutes),
+                gifts=GiftSettings(rules=self.gift_rules),
+                shop_routing={TMALL: RoutingSettings(backorder=True)} if backorder else {},
+            )
             self.system = in_memory(clock=self.clock, settings=settings)
             self.system.oms.load_master_data(merchant_catalog(self.extra_listings), network(), STOCK)
 
@@ -505,6 +540,38 @@ class Pipeline(RuleBasedStateMachine):
         self.supplied[(location, sku)] = self.supplied.get((location, sku), 0) + quantity
         self.system.oms.retry_out_of_stock()
 
+    @rule(location=st.sampled_from(WAREHOUSES), sku=st.sampled_from(SKUS), quantity=st.integers(1, 5))
+    def goods_are_expected(self, location: LocationId, sku: SkuCode, quantity: int) -> None:
+        """A purchase order or an ASN: presale lines short of this SKU may be promised from it."""
+        receipt = ExpectedReceipt(f"ASN-{len(self.receipts) + 1}", location, sku, quantity, START.date())
+        self.system.oms.expect_stock(receipt)
+        self.receipts.append(receipt)
+
+    @precondition(lambda self: len(self.receipts) > len(self.arrived))
+    @rule(data=st.data(), short=st.booleans())
+    def expected_goods_arrive(self, data: st.DataObject, short: bool) -> None:
+        """The goods arrive (sometimes fewer than expected); the orders promised from them are served first."""
+        waiting = [receipt for receipt in self.receipts if receipt.id not in self.arrived]
+        receipt = data.draw(st.sampled_from(waiting))
+        quantity = max(1, receipt.quantity - 1) if short else receipt.quantity
+        arrival = self.system.oms.receive_expected(receipt.id, quantity)
+        self.arrived[receipt.id] = True
+        key = (receipt.location, receipt.sku)
+        self.supplied[key] = self.supplied.get(key, 0) + quantity
+        assert set(arrival.routed) <= set(arrival.promised)
+        assert self.system.oms.expected(receipt.id)[1] == 0
+        if arrival.promised:
+            event("expected goods arrived for promised orders")
+
+    @invariant()
+    def expected_stock_is_never_promised_twice(self) -> None:
+        """No receipt promises more than it brings, and only orders still waiting hold promises."""
+        for receipt in self.receipts:
+            promised = self.system.oms.expected(receipt.id)[1]
+            assert promised <= receipt.quantity, (receipt, promised)
+            if receipt.id in self.arrived:
+                assert promised == 0, receipt
+
     @rule(location=st.sampled_from(WAREHOUSES), sku=st.sampled_from(SKUS), quantity=st.integers(1, 8))
     def stock_arrives_and_waiting_orders_take_it(self, location: LocationId, sku: SkuCode, quantity: int) -> None:
         """No retry is asked for: orders held for stock that has come lift by themselves."""
@@ -542,8 +609,10 @@ class Pipeline(RuleBasedStateMachine):
         """Two orders each want all the vases there are: the one first in fill order (higher priority, then
         earlier placement, then lower id) gets them, whichever was taken in first."""
         for rival in self.rivals:
-            if self._get(rival).status in WAITING:
-                self.system.oms.cancel(rival, "the race is over")
+            earlier = self._get(rival)
+            for member in (earlier, *self._backorder_parts(earlier)):  # a part waiting for vases would race too
+                if member.status in WAITING:
+                    self.system.oms.cancel(member.id, "the race is over")
         self.system.oms.receive_stock(WAREHOUSES[0], VASE, extra)
         key = (WAREHOUSES[0], VASE)
         self.supplied[key] = self.supplied.get(key, 0) + extra
@@ -586,8 +655,9 @@ class Pipeline(RuleBasedStateMachine):
     @invariant()
     def the_pipeline_keeps_its_promises(self) -> None:
         orders = self._all_orders()
+        by_id = {order.id: order for order in orders}
         open_refs = {
-            line.origin
+            (line.origin, self._family_root(by_id, order).id)
             for order in orders
             for shipment in self.system.oms.shipments(order.id)
             if shipment.is_open
@@ -598,7 +668,11 @@ class Pipeline(RuleBasedStateMachine):
         for order in orders:
             assert not order.has_hold(HoldKind.FAILED), order.holds
             if order.status is OrderStatus.CANCELLED and not order.merged_from:
-                assert not set(order.refs) & open_refs, (order.id, order.refs)
+                # Within one platform order's family a backorder part may be cancelled (withdrawn by a revision)
+                # while the order ships on, or ship on (too far to stop) while the order is cancelled.
+                root = self._family_root(by_id, order).id
+                foreign = {ref for ref, owner in open_refs if owner != root}
+                assert not set(order.refs) & foreign, (order.id, order.refs)
             if order.status is OrderStatus.HELD and order.has_hold(HoldKind.WAIT):
                 assert not any(s.is_open for s in self.system.oms.shipments(order.id)), order.id
                 assert order.merged_into is None, order.id
@@ -620,16 +694,60 @@ class Pipeline(RuleBasedStateMachine):
                     self.released_seen.add(shipment.id)
 
     @invariant()
+    def gifts_stay_within_their_quotas_and_cost_nothing(self) -> None:
+        """Every activity gives at most its quota and one buyer at most the per-buyer cap; what the quota store
+        counts is exactly the gifts routed orders carry; a gift line is priced zero."""
+        carried: dict[str, int] = {}
+        by_buyer: dict[tuple[str, str], int] = {}
+        activity = {rule.id: rule.activity for rule in self.gift_rules}
+        for order in self._all_orders():
+            for line in order.given_gifts:
+                assert (line.amount.minor, line.gross_amount.minor, line.is_gift) == (0, 0, True), line
+                if order.status in ROUTED:
+                    name = activity[line.gift_rule or ""]
+                    carried[name] = carried.get(name, 0) + line.quantity
+                    by_buyer[(name, order.buyer_id)] = by_buyer.get((name, order.buyer_id), 0) + line.quantity
+        for gift_rule in self.gift_rules:
+            given = self.system.oms.gift_units_given(gift_rule.activity)
+            assert given == carried.get(gift_rule.activity, 0), (gift_rule.activity, given, carried)
+            assert gift_rule.quota is None or given <= gift_rule.quota, (gift_rule.activity, given)
+        for (name, buyer), units in by_buyer.items():
+            cap = next(each.per_buyer for each in self.gift_rules if each.activity == name)
+            assert cap is None or units <= cap, (name, buyer, units)
+        if carried:
+            event("gifts given")
+
+    @invariant()
     def stored_money_is_the_platforms(self) -> None:
         """Gross, discount, paid and shipping totals of every stored platform order are the platform order's,
         kits exploded and listings mapped again included."""
         for external_id, sent in self.applied.items():
             stored = self.system.oms.order_by_ref(sent.ref)
             assert stored is not None
-            assert stored.gross_total == sent.gross_total, (external_id, stored.lines, sent.lines)
-            assert stored.discount_total == sent.discount_total, (external_id, stored.lines, sent.lines)
-            assert stored.paid_total == sent.paid_total, external_id
-            assert stored.shipping_fee == sent.shipping_fee, external_id
+            family = [stored, *self._backorder_parts(stored)]
+            if len(family) > 1:
+                event("an order shipped what was in stock; the rest waits")
+            lines = [line for order in family for line in order.lines]
+            assert sum(o.gross_total.minor for o in family) == sent.gross_total.minor, (external_id, lines, sent.lines)
+            assert sum(o.discount_total.minor for o in family) == sent.discount_total.minor, (external_id, lines)
+            assert sum(o.paid_total.minor for o in family) == sent.paid_total.minor, external_id
+            assert sum(o.shipping_fee.minor for o in family) == sent.shipping_fee.minor, external_id
+            for part in family[1:]:
+                assert (part.refs, part.merged_into, part.merge_key) == (stored.refs, None, None), part.id
+
+    @staticmethod
+    def _family_root(by_id: dict[OrderId, Order], order: Order) -> Order:
+        """The order a backorder part was split from, at any depth (the order itself when it is none)."""
+        while order.backorder_of is not None and order.backorder_of in by_id:
+            order = by_id[order.backorder_of]
+        return order
+
+    def _backorder_parts(self, order: Order) -> list[Order]:
+        parts: list[Order] = []
+        for part_id in order.backorders:
+            part = self._get(part_id)
+            parts.extend([part, *self._backorder_parts(part)])
+        return parts
 
 
 Pipeline.TestCase.settings = settings(

@@ -57,6 +57,7 @@ from omscore.domain.platform_order import PlatformOrder, PlatformStatus
 from omscore.ports.catalog import CatalogRepository
 from omscore.ports.gift_quotas import GiftQuotas
 from omscore.ports.ids import IdGenerator
+from omscore.ports.inbound import InboundStock
 from omscore.ports.inventory import InventoryStore
 from omscore.ports.network import NetworkRepository
 from omscore.ports.orders import OrderRepository
@@ -228,6 +229,10 @@ class CountingUnitOfWork:
     @property
     def gift_quotas(self) -> GiftQuotas:
         return self._inner.gift_quotas
+
+    @property
+    def inbound(self) -> InboundStock:
+        return self._inner.inbound
 
     @property
     def catalog(self) -> CatalogRepository:

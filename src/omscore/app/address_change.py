@@ -15,7 +15,9 @@ from __future__ import annotations
 import attrs
 
 from omscore.app.allocation import RoutingResult, deallocate_in, route_in
+from omscore.app.backorders import parts_of
 from omscore.app.context import Context
+from omscore.app.gifts import return_gift_quota_in
 from omscore.app.merging import detach_in, intercept_open, root_of
 from omscore.app.retry import in_unit_of_work
 from omscore.app.review import approve_in
@@ -93,6 +95,20 @@ def _open_parcels(uow: UnitOfWork, order_id: OrderId) -> tuple[PlannedParcel, ..
 
 
 def _change(ctx: Context, uow: UnitOfWork, order_id: OrderId, recipient: Recipient) -> AddressChangeResult:
+    """Change the address of the order, then of its backorder parts (有货先发) that have not shipped."""
+    result = _change_one(ctx, uow, order_id, recipient)
+    order = uow.orders.get(order_id)
+    moved = []
+    for part in list(parts_of(uow, order)) if order is not None else []:
+        if part.status not in _SHIPPED and part.status is not OrderStatus.CANCELLED and part.recipient != recipient:
+            _change_one(ctx, uow, part.id, recipient)
+            moved.append(part.id)
+    if moved:
+        return attrs.evolve(result, detail=f"{result.detail}; backorder part(s) {', '.join(moved)} follow")
+    return result
+
+
+def _change_one(ctx: Context, uow: UnitOfWork, order_id: OrderId, recipient: Recipient) -> AddressChangeResult:
     order = uow.orders.get(order_id)
     if order is None:
         raise NotFound("order", order_id)
@@ -130,6 +146,7 @@ def _change(ctx: Context, uow: UnitOfWork, order_id: OrderId, recipient: Recipie
             uow.shipments.save(shipment)
         uow.inventory.release(order.id)
         order.deallocate("address changed after release: shipments intercepted")
+        return_gift_quota_in(uow, order)
     order.change_recipient(recipient)
     held = _review_recipient(ctx, order)
     if order.status is OrderStatus.APPROVED:

@@ -9,7 +9,10 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from omscore.app.backorders import split_backorder_in
 from omscore.app.context import Context
+from omscore.app.gifts import give_gifts_in, return_gift_quota_in, take_back_gifts_in
+from omscore.app.inbound import end_promises_in, expected_cover, promise_in
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.catalog import Catalog
 from omscore.domain.holds import Hold, HoldKind
@@ -38,10 +41,17 @@ class RoutingStatus(enum.StrEnum):
 
 @attrs.frozen
 class RoutingResult:
+    """What routing did.
+
+    Attributes:
+        backorder: the backorder part the missing units moved to (有货先发), when the order did not ship complete.
+    """
+
     status: RoutingStatus
     order_id: OrderId
     shipment_ids: tuple[ShipmentId, ...] = ()
     explanations: tuple[Explanation, ...] = ()
+    backorder: OrderId | None = None
 
 
 def route_order(ctx: Context, order_id: OrderId) -> RoutingResult:
@@ -58,27 +68,53 @@ def route_order(ctx: Context, order_id: OrderId) -> RoutingResult:
     return in_unit_of_work(ctx.uow, work, ctx.max_attempts)
 
 
-def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
-    """Route an approved ``order`` in place: reserve and add its shipments, or hold it (the caller saves it)."""
+def route_in(ctx: Context, uow: UnitOfWork, order: Order, *, backorder: bool = True) -> RoutingResult:
+    """Route an approved ``order`` in place: reserve and add its shipments, or hold it (the caller saves it).
+
+    When it cannot ship complete and its shop ships what is in stock (``backorder`` and the shop's
+    :attr:`~omscore.policies.routing.RoutingSettings.backorder`), the missing units move to a backorder part
+    held for stock (:mod:`omscore.app.backorders`) and the rest is routed now."""
     network = uow.network.load()
     catalog = uow.catalog.load()
+    locations = sorted(network.locations)
+    gifts = give_gifts_in(ctx, uow, order, catalog, locations)
+    explanations = [] if gifts is None else [gifts]
     skus = sorted({line.sku for line in order.lines})
-    levels = uow.inventory.levels([(loc, sku) for loc in sorted(network.locations) for sku in skus])
+    levels = uow.inventory.levels([(loc, sku) for loc in locations for sku in skus])
     available = {key: level.available for key, level in levels.items() if level.available > 0}
     today = merchant_today(ctx)
     router = router_for(ctx, catalog, network)
     decision = router.route(order, network, available, ctx.settings.routing_for(order.channel))
-    explanations = [decision.explanation]
+    if not decision.complete and order.given_gifts:
+        take_back_gifts_in(uow, order, "the order cannot be routed complete with them")
+        decision = router.route(order, network, available, ctx.settings.routing_for(order.channel))
+    explanations.append(decision.explanation)
     order.record_decision("routing", decision.explanation.summary, decision.explanation.steps)
     if not decision.complete:
+        cover = expected_cover(uow, order, decision.shortfall, locations, today) if backorder else None
+        part = (
+            split_backorder_in(ctx, uow, order, decision.shortfall, expected=cover is not None) if backorder else None
+        )
+        if part is not None:
+            routed = route_in(ctx, uow, order, backorder=False)
+            # What the part waits to see grow is the stock left once the order took its share.
+            seen = _seen(part, uow.inventory.levels(sorted(levels)), network.locations)
+            promised = promise_in(uow, part, cover) if cover else None
+            detail = f"backorder of {order.id}" + (f"; promised {promised}" if promised else "")
+            part.hold(Hold(HoldKind.OUT_OF_STOCK, detail, seen))
+            uow.orders.save(part)
+            return attrs.evolve(routed, explanations=(*explanations, *routed.explanations), backorder=part.id)
         seen = _seen(order, levels, network.locations)
-        order.hold(Hold(HoldKind.OUT_OF_STOCK, decision.explanation.summary, seen))
+        promised = promise_in(uow, order, cover) if cover else None
+        detail = decision.explanation.summary + (f"; promised {promised}" if promised else "")
+        order.hold(Hold(HoldKind.OUT_OF_STOCK, detail, seen))
         return RoutingResult(RoutingStatus.OUT_OF_STOCK, order.id, (), tuple(explanations))
 
     split = decide_split(order, decision.allocations, catalog, ctx.policies.split, today=today)
     explanations.append(split.trace.explanation())
     order.record_decision("split", split.trace.summary(), split.trace.steps())
     if not split.ok:
+        take_back_gifts_in(uow, order, "the order is held")
         order.hold(Hold(HoldKind.MANUAL, "cannot split as the rules ask: " + "; ".join(split.problems)))
         return RoutingResult(RoutingStatus.SPLIT_REFUSED, order.id, (), tuple(explanations))
     shipments: list[Shipment] = []
@@ -88,6 +124,7 @@ def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
         explanations.append(choice.explanation)
         order.record_decision("carrier", f"{draft.location}: {choice.explanation.summary}", choice.explanation.steps)
         if choice.carrier is None:
+            take_back_gifts_in(uow, order, "the order is held")
             order.hold(Hold(HoldKind.NO_CARRIER, f"no carrier for the parcel from {draft.location}"))
             return RoutingResult(RoutingStatus.NO_CARRIER, order.id, (), tuple(explanations))
         shipments.append(
@@ -116,10 +153,12 @@ def route_in(ctx: Context, uow: UnitOfWork, order: Order) -> RoutingResult:
     outcome = uow.inventory.reserve(order.id, lines)
     if not outcome.ok:
         short = ", ".join(f"{s.sku}@{s.location} {s.requested}>{s.available}" for s in outcome.shortages)
+        take_back_gifts_in(uow, order, "the order is held")
         seen = _seen(order, uow.inventory.levels(sorted(levels)), network.locations)
         order.hold(Hold(HoldKind.OUT_OF_STOCK, f"stock moved while planning: {short}", seen))
         return RoutingResult(RoutingStatus.OUT_OF_STOCK, order.id, (), tuple(explanations))
     order.allocate(s.id for s in shipments)
+    end_promises_in(uow, order)
     now = ctx.clock.now()
     for shipment in shipments:
         if shipment.carrier is not None:
@@ -176,4 +215,5 @@ def deallocate_in(uow: UnitOfWork, order: Order, reason: str) -> None:
             uow.shipments.save(shipment)
     uow.inventory.release(order.id)
     order.deallocate(reason)
+    return_gift_quota_in(uow, order)
     uow.orders.save(order)

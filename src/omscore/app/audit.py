@@ -34,6 +34,8 @@ class AuditReport:
         lost_orders: expected platform orders that are not stored.
         duplicate_orders: platform orders stored more than once.
         quantity_drift_units: ordered units not accounted for exactly once by shipments or merges.
+        gift_quota_drift_units: gift units an order holds in the activities' quotas other than the gifts it
+            carries while routed (none before routing, none once cancelled), plus gifts on an order not routed.
         money_drift_minor: absolute difference between order totals and their shipments' or sources' amounts,
             plus the same for the gross and discount totals, plus how far any line's amount is from its gross
             less its discount.
@@ -48,6 +50,7 @@ class AuditReport:
     lost_orders: int = 0
     duplicate_orders: int = 0
     quantity_drift_units: int = 0
+    gift_quota_drift_units: int = 0
     money_drift_minor: int = 0
     problems: tuple[str, ...] = ()
 
@@ -62,6 +65,7 @@ class AuditReport:
                 self.lost_orders,
                 self.duplicate_orders,
                 self.quantity_drift_units,
+                self.gift_quota_drift_units,
                 self.money_drift_minor,
             )
         )
@@ -97,7 +101,7 @@ def audit(
 
     per_ref: dict[ExternalOrderRef, list[OrderId]] = {}
     for order in orders.values():
-        if not order.merged_from:
+        if not order.merged_from and order.backorder_of is None:
             for ref in order.refs:
                 per_ref.setdefault(ref, []).append(order.id)
     duplicates = 0
@@ -121,6 +125,7 @@ def audit(
                 elif shipment.status in {ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED}:
                     shipped[key] = shipped.get(key, 0) + line.quantity
 
+    gift_drift = sum(_gift_drift(uow, order, problems) for order in orders.values())
     leaked, mismatch = 0, 0
     open_parts: dict[tuple[str, str, StockKey], int] = {}
     for order_id, order_shipments in shipments.items():
@@ -178,9 +183,34 @@ def audit(
         lost_orders=lost,
         duplicate_orders=duplicates,
         quantity_drift_units=quantity_drift,
+        gift_quota_drift_units=gift_drift,
         money_drift_minor=money_drift,
         problems=tuple(problems),
     )
+
+
+#: Statuses of an order that carries the gifts it was given, and holds their quota.
+_GIFTED = frozenset(
+    {
+        OrderStatus.ALLOCATED,
+        OrderStatus.RELEASED,
+        OrderStatus.PARTIALLY_SHIPPED,
+        OrderStatus.SHIPPED,
+        OrderStatus.COMPLETED,
+    }
+)
+
+
+def _gift_drift(uow: UnitOfWork, order: Order, problems: list[str]) -> int:
+    """How far the gift units ``order`` holds in the quotas are from the gifts it carries while routed."""
+    held = sum(uow.gift_quotas.held_by(order.id).values())
+    carried = sum(line.quantity for line in order.given_gifts)
+    drift = abs(held - carried) if order.status in _GIFTED else held
+    if order.status not in _GIFTED and order.status is not OrderStatus.CANCELLED:
+        drift += carried
+    if drift:
+        _note(problems, f"order {order.id} ({order.status}): holds {held} gift unit(s), carries {carried}")
+    return drift
 
 
 def _conservation(
@@ -207,12 +237,13 @@ def _conservation(
                 quantity_drift += units
                 _note(problems, f"merge {order.id} cancelled but {units} unit(s) of its sources are still in it")
         else:
-            units = sum(s.units for s in sources)
+            units = sum(s.bought_units for s in sources)
             money = sum(s.total.minor for s in sources)
-            if len(still_merged) != len(order.merged_from) or units != order.units or money != order.total.minor:
-                quantity_drift += abs(units - order.units) or len(order.merged_from) - len(still_merged)
+            mine = order.bought_units
+            if len(still_merged) != len(order.merged_from) or units != mine or money != order.total.minor:
+                quantity_drift += abs(units - mine) or len(order.merged_from) - len(still_merged)
                 money_drift += abs(money - order.total.minor)
-                _note(problems, f"merge {order.id}: sources {units} units/{money} vs {order.units}/{order.total.minor}")
+                _note(problems, f"merge {order.id}: sources {units} units/{money} vs {mine}/{order.total.minor}")
             gross = sum(s.gross_total.minor for s in sources)
             discount = sum(s.discount_total.minor for s in sources)
             if (gross, discount) != (order.gross_total.minor, order.discount_total.minor):

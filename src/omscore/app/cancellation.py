@@ -6,6 +6,8 @@ import attrs
 
 from omscore.app.allocation import deallocate_in
 from omscore.app.context import Context
+from omscore.app.gifts import return_gift_quota_in
+from omscore.app.inbound import end_promises_in
 from omscore.app.merging import detach_in
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.identity import OrderId, ShipmentId
@@ -45,6 +47,27 @@ def cancel_order(ctx: Context, order_id: OrderId, reason: str) -> CancelResult:
 
 
 def cancel_in(ctx: Context, uow: UnitOfWork, order: Order, reason: str) -> CancelResult:
+    """Cancel ``order`` as far as it can still be, and with it its backorder parts (有货先发)."""
+    late = _cancel_parts(ctx, uow, order, reason)
+    result = _cancel_one(ctx, uow, order, reason)
+    if result.cancelled:
+        end_promises_in(uow, order)
+    if late:
+        return attrs.evolve(result, detail=f"{result.detail}; backorder part(s) too late: {', '.join(late)}")
+    return result
+
+
+def _cancel_parts(ctx: Context, uow: UnitOfWork, order: Order, reason: str) -> list[OrderId]:
+    """Cancel the backorder parts of ``order``; returns those too far on to cancel."""
+    late: list[OrderId] = []
+    for part_id in order.backorders:
+        part = uow.orders.get(part_id)
+        if part is not None and not cancel_in(ctx, uow, part, f"{order.id} cancelled: {reason}").cancelled:
+            late.append(part.id)
+    return late
+
+
+def _cancel_one(ctx: Context, uow: UnitOfWork, order: Order, reason: str) -> CancelResult:
     if order.status is OrderStatus.CANCELLED:
         return CancelResult(order.id, True, "already cancelled")
     if order.status in PRE_ROUTING:
@@ -91,6 +114,7 @@ def _intercept(ctx: Context, uow: UnitOfWork, order: Order, reason: str) -> Canc
             tuple(too_late),
         )
     order.cancel(reason)
+    return_gift_quota_in(uow, order)
     uow.orders.save(order)
     _cancel_sources(uow, order, reason)
     return CancelResult(order.id, True, f"intercepted {len(intercepted)} shipment(s): {reason}", tuple(intercepted))

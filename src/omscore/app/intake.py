@@ -17,6 +17,7 @@ from typing import Protocol
 import attrs
 
 from omscore.app.allocation import deallocate_in
+from omscore.app.backorders import withdrawable
 from omscore.app.cancellation import cancel_in
 from omscore.app.context import Context
 from omscore.app.merging import detach_in
@@ -196,6 +197,15 @@ def _ingest(ctx: Context, uow: UnitOfWork, po: PlatformOrder) -> IntakeResult:
             _acknowledge(uow, existing.id, po.revision)
             return IntakeResult(IntakeStatus.TOO_LATE, existing.id, f"revision {po.revision}: {detached.detail}")
         existing = detached.order
+    if existing.backorders and existing.status in {OrderStatus.ALLOCATED, *PRE_ROUTING}:
+        if not withdrawable(uow, existing):
+            _acknowledge(uow, existing.id, po.revision)
+            detail = f"revision {po.revision} arrived when a backorder part of the order was released"
+            return IntakeResult(IntakeStatus.TOO_LATE, existing.id, detail)
+        for part_id in existing.withdraw_backorders():
+            part = uow.orders.get(part_id)
+            if part is not None:
+                cancel_in(ctx, uow, part, f"withdrawn: revision {po.revision} of {po.ref} brings its lines back")
     if existing.status is OrderStatus.ALLOCATED:
         deallocate_in(uow, existing, f"revision {po.revision} arrived before release")
     if existing.status not in PRE_ROUTING:

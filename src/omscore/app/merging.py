@@ -8,6 +8,7 @@ import attrs
 
 from omscore.app.allocation import deallocate_in, router_for
 from omscore.app.context import Context
+from omscore.app.gifts import return_gift_quota_in
 from omscore.app.retry import in_unit_of_work
 from omscore.domain.identity import OrderId, ShipmentId
 from omscore.domain.inventory import StockKey, demand_by_key
@@ -188,6 +189,7 @@ def detach_in(ctx: Context, uow: UnitOfWork, source: Order, reason: str, *, inte
             uow.shipments.save(shipment)
         uow.inventory.release(root.id)
         root.deallocate(f"{source.id} taken out after release: parcels intercepted")
+        return_gift_quota_in(uow, root)
         unmerge_in(uow, root, reason, keep=source.id)
         restored = uow.orders.get(source.id)
         detail = f"taken out of merged order {root.id}; {len(stopped)} parcel(s) intercepted"

@@ -19,6 +19,7 @@ from omscore.app.audit import AuditReport, audit
 from omscore.app.cancellation import CancelResult, cancel_order
 from omscore.app.context import Context
 from omscore.app.holds import hold_failed, lift_after_master_data_in, recheck_holds, release_hold
+from omscore.app.inbound import expect_stock
 from omscore.app.intake import IntakeResult, ingest
 from omscore.app.merging import MergeResult, merge_order, unmerge
 from omscore.app.retry import in_unit_of_work
@@ -31,13 +32,21 @@ from omscore.app.shipping import (
     release_order,
     retry_write_backs,
 )
-from omscore.app.stock import adjust_stock, receive_stock, retry_out_of_stock, set_safety_stock
+from omscore.app.stock import (
+    ArrivalResult,
+    adjust_stock,
+    receive_expected,
+    receive_stock,
+    retry_out_of_stock,
+    set_safety_stock,
+)
 from omscore.boundary.payload import parse_platform_order
 from omscore.domain.address import Recipient
 from omscore.domain.catalog import Catalog
 from omscore.domain.errors import ConcurrencyConflict, DuplicateKey, PersistenceError
 from omscore.domain.holds import HoldKind
 from omscore.domain.identity import CarrierId, ExternalOrderRef, LocationId, OrderId, ShipmentId, SkuCode
+from omscore.domain.inbound import ExpectedReceipt
 from omscore.domain.inventory import StockKey, StockLevel
 from omscore.domain.network import Network
 from omscore.domain.order import Order
@@ -158,6 +167,20 @@ class OrderManagement:
     def set_safety_stock(self, location: LocationId, sku: SkuCode, safety: int) -> StockLevel:
         return set_safety_stock(self.ctx, location, sku, safety)
 
+    def expect_stock(self, receipt: ExpectedReceipt) -> None:
+        """Record goods on their way (a purchase order or an ASN, 预计到货): presale lines short of stock are
+        promised from it and ship when it arrives (see :mod:`omscore.app.inbound`)."""
+        expect_stock(self.ctx, receipt)
+
+    def receive_expected(self, receipt_id: str, quantity: int | None = None) -> ArrivalResult:
+        """The goods of an expected receipt arrived: book them in and route the orders promised from it first
+        (see :func:`omscore.app.stock.receive_expected`)."""
+        return receive_expected(self.ctx, receipt_id, quantity)
+
+    def expected(self, receipt_id: str) -> tuple[ExpectedReceipt | None, int]:
+        """An expected receipt (``None`` when unknown or not expected) and the units promised from it."""
+        return self._read(lambda uow: (uow.inbound.get(receipt_id), uow.inbound.promised(receipt_id)))
+
     def retry_out_of_stock(self) -> list[OrderId]:
         return retry_out_of_stock(self.ctx)
 
@@ -177,6 +200,11 @@ class OrderManagement:
 
     def stock(self, location: LocationId, sku: SkuCode) -> StockLevel:
         return self._read(lambda uow: uow.inventory.level(location, sku))
+
+    def gift_units_given(self, activity: str) -> int:
+        """Gift units ``activity`` (a gift rule's :attr:`~omscore.policies.gifts.GiftRule.activity`) has given
+        to routed orders and not got back (from orders un-routed or cancelled since)."""
+        return self._read(lambda uow: uow.gift_quotas.taken(activity))
 
     def audit(
         self, expected_refs: Iterable[ExternalOrderRef] = (), supplied: Mapping[StockKey, int] | None = None

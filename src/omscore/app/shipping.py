@@ -111,6 +111,8 @@ def confirm_shipment(ctx: Context, shipment_id: ShipmentId, carrier: CarrierId, 
         order.record_shipped(complete=not still_open)
         uow.orders.save(order)
         done, pending = _write_back(ctx, uow, shipment, order)
+        if not done and not pending:  # a parcel of gifts only: no platform to tell, the shipment is stored here
+            uow.shipments.save(shipment)
         return ConfirmResult(ConfirmStatus.SHIPPED, shipment_id, done, pending)
 
     return in_unit_of_work(ctx.uow, work, ctx.max_attempts)
@@ -118,11 +120,14 @@ def confirm_shipment(ctx: Context, shipment_id: ShipmentId, carrier: CarrierId, 
 
 def _write_back(ctx: Context, uow: UnitOfWork, shipment: Shipment, order: Order | None = None) -> tuple[int, int]:
     """Push tracking to each origin platform order not yet told; returns (pushed now, still pending)."""
-    pending_refs = [ref for ref in shipment.origins if ref not in shipment.written_back]
-    if not pending_refs:
-        return 0, 0
     if order is None:
         order = uow.orders.get(shipment.order_id)
+    # Gifts of the merchant's rules are the merchant's own business: no platform hears of them.
+    given = {line.id for line in order.given_gifts} if order else set()
+    origins = sorted({line.origin for line in shipment.lines if line.line_id not in given})
+    pending_refs = [ref for ref in origins if ref not in shipment.written_back]
+    if not pending_refs:
+        return 0, 0
     line_ids = {line.line_id for line in shipment.lines}
     done = 0
     if shipment.carrier is None or shipment.tracking_number is None:

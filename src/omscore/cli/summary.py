@@ -48,6 +48,9 @@ def _render(out: Console, s: Summary, *, simulated: bool = True) -> None:
         ("routings short of stock", s.out_of_stock_routings),
         ("holds that ended by themselves", s.holds_lifted),
         ("steps that failed (order held)", s.failed_steps),
+        ("gifts given (units / orders)", f"{s.gift_units:,} / {s.gift_orders:,}"),
+        *((f"  gift quota left: {escape(activity)}", left) for activity, left in s.gift_quota_left.items()),
+        ("backorders split / still waiting", f"{s.backorders:,} / {s.backorders_waiting:,}"),
         ("released, not yet shipped", by_status.get(OrderStatus.RELEASED.value, 0)),
     ]
     if simulated:
@@ -104,6 +107,7 @@ def _render(out: Console, s: Summary, *, simulated: bool = True) -> None:
         ("duplicated orders", s.duplicate_orders),
         ("quantity drift (units)", s.quantity_drift_units),
         ("money drift (minor units)", s.money_drift_minor),
+        ("gift quota ≠ gifts carried (units)", s.gift_quota_drift_units),
         ("leaked reservations (units)", s.leaked_units),
         ("reservations ≠ open shipments (units)", s.reservation_mismatch_units),
         ("stock keys below zero", s.negative_available),

@@ -103,6 +103,30 @@ WAIT_MINUTES: Final = 30
 VIP_BUYERS: Final = tuple(f"{prefix}_{number:06d}" for prefix in ("tb", "jd", "dy") for number in range(7, 3_000, 61))
 
 
+#: The 双11 gift activities (赠品): on the Tmall shops, a gift tin for every order of at least 299 CNY paid on the
+#: day — 400 tins in all, one per buyer, a tea cup when the tins run out; in the live room, a cup for every two
+#: limited-edition cakes, 150 cups in all.
+GIFT_RULES: Final[tuple[Mapping[str, Any], ...]] = (
+    {
+        "id": "d11-tin",
+        "trigger": {"kind": "amount_band", "minimum_minor": 29_900, "currency": "CNY"},
+        "gifts": [{"sku": "TIN-GIFT-1", "fallbacks": [{"sku": "CUP-CER-01"}]}],
+        "platforms": ["tmall"],
+        "starts_at": "2026-11-11T00:00:00+08:00",
+        "ends_at": "2026-11-12T00:00:00+08:00",
+        "quota": 400,
+        "per_buyer": 1,
+    },
+    {
+        "id": "live-cup",
+        "trigger": {"kind": "buy_n_get_m", "skus": ["TEA-PU-LTD"], "n": 2},
+        "gifts": [{"sku": "CUP-CER-01"}],
+        "shops": [{"platform": "douyin", "shop": "live"}],
+        "quota": 150,
+    },
+)
+
+
 def listing_id(platform: str, shop: str, item: str) -> str:
     """The platform's listing id of ``item`` (a SKU or kit code) in the shop."""
     return str(_LISTING_BASE[(platform, shop)] + ASSORTMENT[(platform, shop)].index(item) + 1)
@@ -339,6 +363,7 @@ def merchant_document(stock: Sequence[StockEntry]) -> dict[str, Any]:
                 ],
             },
             "fill_order": {"keys": ["vip", "priority", "placed_at"], "vip_buyers": list(VIP_BUYERS)},
+            "gifts": {"rules": copy.deepcopy(list(GIFT_RULES))},
             "merge": {"enabled": True, "window_minutes": 120},
             "routing": {"allow_split": True},
         },
@@ -347,7 +372,7 @@ def merchant_document(stock: Sequence[StockEntry]) -> dict[str, Any]:
 
 
 _SHOP_RULES: Final[Mapping[tuple[str, str], dict[str, Any]]] = {
-    ("tmall", "outlet"): {"merge": {"window_minutes": 240}},
+    ("tmall", "outlet"): {"merge": {"window_minutes": 240}, "routing": {"backorder": True}},
     ("jd", "self-run"): {"review": {"cod_limit_minor": 80_000}},
     ("douyin", "live"): {"review": {"hold_on_buyer_memo": False}, "routing": {"max_shipments": 2}},
     ("shopify", "global"): {"routing": {"allow_split": False}},

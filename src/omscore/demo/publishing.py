@@ -210,6 +210,8 @@ class Publisher:
             for sale in unreserved_sales(order, self._catalog):
                 self._record(sale.ref, sale.ref, sale.listing_id, sale.quantity, sale.placed_at)
                 self._sold.setdefault(sale.ref, {})[sale.listing_id] = sale.quantity
+        # Orders still waiting for stock were sold beyond it in the run that took them in: count only this run's.
+        self._reopen_keys.update(o.ref for o in self.engine.oversold())
         self.engine.resync()
 
     def sold(self, po: PlatformOrder) -> None:
@@ -250,7 +252,13 @@ class Publisher:
         self.engine.stock_changed(self._skus_of(ref.channel, sold))
 
     def reserved(self) -> None:
-        """Tell the engine of the sales whose orders have their stock reserved now."""
+        """Tell the engine of the sales whose orders have their stock reserved now, and that the stock of the
+        gift SKUs may have moved (a gift is reserved with its order but sold through no listing)."""
+        gifts = self._oms.ctx.settings.gifts
+        rules = [*gifts.rules, *(rule for shop in gifts.shop_rules.values() for rule in shop)]
+        gift_skus = {sku for rule in rules for gift in rule.gifts for sku, _ in gift.options}
+        if gift_skus:
+            self.engine.stock_changed(gift_skus)
         for ref, sales in self._sales.items():
             waiting = [sale for sale in sales if not sale.reserved]
             if not waiting:
@@ -260,10 +268,27 @@ class Publisher:
                 if order is None or order.merged_into is None:
                     break
                 order = self._oms.order(order.merged_into)
-            if order is not None and order.status in RESERVED:
+            if order is not None and order.status in RESERVED and not self._part_waits(order):
                 for sale in waiting:
                     self.engine.mark_reserved(sale.ref, sale.listing_id)
                     sale.reserved = True
+
+    def _family(self, order: Order) -> list[Order]:
+        """The order a backorder part (有货先发) was split from, and every part of it, at any depth."""
+        root = order
+        while root.backorder_of is not None and (parent := self._oms.order(root.backorder_of)) is not None:
+            root = parent
+        family, queue = [], [root]
+        while queue:
+            member = queue.pop()
+            family.append(member)
+            queue.extend(part for part_id in member.backorders if (part := self._oms.order(part_id)) is not None)
+        return family
+
+    def _part_waits(self, order: Order) -> bool:
+        """Whether a backorder part of ``order`` still waits for its stock: the engine counts a platform order's
+        sales as reserved only once all its units are (until then it keeps showing less, never more)."""
+        return bool(order.backorders) and any(o.status in UNRESERVED for o in self._family(order))
 
     def _reopen(self, orders: Iterable[Order]) -> None:
         """Sales the engine counts as reserved whose order is not reserved any more (a revision un-routed it, or
@@ -324,11 +349,20 @@ class Publisher:
         for level in self._stock.all_levels():
             available[level.sku] += max(0, level.available)
         waiting: Counter[SkuCode] = Counter()
+        unreserved = list(unreserved)
+        counted = {order.id for order in unreserved}
         for order in unreserved:
             for line in order.lines:
                 if line.sku:
                     available[line.sku] -= line.quantity
-                    if (line.origin.channel, line.listing_id) in self._published:
+            # A waiting backorder part keeps its whole platform order's sales open (see _part_waits).
+            family = self._family(order) if order.backorder_of is not None else [order]
+            for member in family:
+                if member.id != order.id and member.id in counted:
+                    continue
+                counted.add(member.id)
+                for line in member.lines:
+                    if line.sku and (line.origin.channel, line.listing_id) in self._published:
                         waiting[line.sku] += line.quantity
         for sku, needs in self._needs.items():
             total = sum(shown[channel].get(listing_id, 0) * per_unit for channel, listing_id, per_unit in needs)

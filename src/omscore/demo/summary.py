@@ -43,7 +43,10 @@ class Summary:
     arrived after the parcel was on its way. Orders: ``orders_held`` were held at least once (by reason in
     ``holds_by_reason``); ``orders_merged`` platform orders were absorbed by ``merged_orders`` merges;
     ``orders_by_status`` is the state at the end. Shipments: ``shipments`` is every shipment released or
-    planned (withdrawn plans excluded), with breakdowns. Audit: the invariant checks, all zero when healthy.
+    planned (withdrawn plans excluded), with breakdowns. Gifts: ``gift_units`` given to routed orders (in
+    ``gift_orders`` orders), ``gift_quota_left`` per capped activity. Backorders (有货先发): ``backorders``
+    parts split off orders short of stock, ``backorders_waiting`` still waiting at the end.
+    Audit: the invariant checks, all zero when healthy.
     Publishing: what stock publishing did, when the run published (the demo does).
     """
 
@@ -81,6 +84,11 @@ class Summary:
     shipments_by_location: Mapping[str, int]
     shipments_by_carrier: Mapping[str, int]
     units_shipped: int
+    gift_units: int
+    gift_orders: int
+    gift_quota_left: Mapping[str, int]
+    backorders: int
+    backorders_waiting: int
     confirmed_shipments: int
     confirmed_deliveries: int
     tracking_write_backs: int
@@ -92,6 +100,7 @@ class Summary:
     duplicate_orders: int
     money_drift_minor: int
     quantity_drift_units: int
+    gift_quota_drift_units: int
     leaked_units: int
     reservation_mismatch_units: int
     negative_available: int
@@ -186,7 +195,7 @@ def summarise(
     shipment_status: Counter[str] = Counter()
     by_location: Counter[str] = Counter()
     by_carrier: Counter[str] = Counter()
-    with_shipments = split = units_shipped = 0
+    with_shipments = split = units_shipped = gift_units = gift_orders = backorders = waiting = 0
     for status in OrderStatus:
         ids = oms.orders_with_status(status)
         status_counts[status.value] = len(ids)
@@ -201,6 +210,12 @@ def summarise(
                     merged_orders += 1
             elif status is OrderStatus.CANCELLED:
                 orders_cancelled += 1
+            if order.backorder_of is not None:
+                backorders += 1
+                waiting += status is OrderStatus.HELD
+            if order.given_gifts and status not in {OrderStatus.CANCELLED, OrderStatus.APPROVED}:
+                gift_units += sum(line.quantity for line in order.given_gifts)
+                gift_orders += 1
             if status in {OrderStatus.RECEIVED, OrderStatus.HELD, OrderStatus.APPROVED, OrderStatus.MERGED}:
                 continue
             kept = [s for s in oms.shipments(order_id) if s.status is not ShipmentStatus.CANCELLED]
@@ -254,6 +269,11 @@ def summarise(
         shipments_by_location=dict(sorted(by_location.items())),
         shipments_by_carrier=dict(sorted(by_carrier.items())),
         units_shipped=units_shipped,
+        gift_units=gift_units,
+        gift_orders=gift_orders,
+        gift_quota_left=_gift_quota_left(oms),
+        backorders=backorders,
+        backorders_waiting=waiting,
         confirmed_shipments=tally.confirmed_shipments,
         confirmed_deliveries=tally.confirmed_deliveries,
         tracking_write_backs=write_backs,
@@ -265,6 +285,7 @@ def summarise(
         duplicate_orders=report.duplicate_orders,
         money_drift_minor=report.money_drift_minor,
         quantity_drift_units=report.quantity_drift_units,
+        gift_quota_drift_units=report.gift_quota_drift_units,
         leaked_units=report.leaked_units,
         reservation_mismatch_units=report.reservation_mismatch_units,
         negative_available=report.negative_available,
@@ -273,6 +294,14 @@ def summarise(
         scenario=dict(scenario or {}),
         publishing=publishing,
     )
+
+
+def _gift_quota_left(oms: OrderManagement) -> dict[str, int]:
+    """Units each gift activity with a quota may still give."""
+    quotas = {rule.activity: rule.quota for rule in oms.ctx.settings.gifts.rules if rule.quota is not None}
+    for rules in oms.ctx.settings.gifts.shop_rules.values():
+        quotas.update({rule.activity: rule.quota for rule in rules if rule.quota is not None})
+    return {activity: quota - oms.gift_units_given(activity) for activity, quota in sorted(quotas.items())}
 
 
 def _stock_by_location(oms: OrderManagement) -> dict[str, LocationStock]:

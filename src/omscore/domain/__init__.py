@@ -42,6 +42,7 @@ from omscore.domain.identity import (
     ShipmentId,
     SkuCode,
 )
+from omscore.domain.inbound import ExpectedReceipt, InboundKind
 from omscore.domain.inventory import (
     Reservation,
     ReservationLine,
@@ -68,6 +69,7 @@ __all__ = [
     "ConcurrencyConflict",
     "Decision",
     "DuplicateKey",
+    "ExpectedReceipt",
     "ExternalOrderRef",
     "GeoPoint",
     "GiftClaim",
@@ -75,6 +77,7 @@ __all__ = [
     "HoldEnd",
     "HoldKind",
     "IllegalTransition",
+    "InboundKind",
     "InvalidAddress",
     "InvalidConfiguration",
     "InvalidInput",

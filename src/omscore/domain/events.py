@@ -92,6 +92,16 @@ class OrderMerged(DomainEvent):
 
 
 @attrs.frozen
+class BackorderSplit(DomainEvent):
+    """有货先发: units of an order that cannot ship now moved into a backorder part that waits for stock."""
+
+    name: ClassVar[str] = "order.backorder_split"
+    order_id: str
+    part_id: str
+    units: tuple[tuple[str, int], ...]
+
+
+@attrs.frozen
 class OrderUnmerged(DomainEvent):
     name: ClassVar[str] = "order.unmerged"
     order_id: str

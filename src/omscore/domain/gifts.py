@@ -12,7 +12,8 @@ from typing import Any
 
 import attrs
 
-from omscore.domain.errors import InvalidInput, InvalidQuantity
+from omscore.domain.errors import InvalidQuantity
+from omscore.domain.identity import check_id
 
 
 def check_gift_id(field: str, value: Any) -> str:
@@ -25,9 +26,7 @@ def check_gift_id(field: str, value: Any) -> str:
     Raises:
         InvalidInput: ``value`` is not a string, or is blank.
     """
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(field, value, "must be a non-blank string")
-    return value
+    return check_id(field, value)
 
 
 def _non_blank(instance: object, attribute: attrs.Attribute[str], value: str) -> None:

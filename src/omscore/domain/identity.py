@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NewType
+from typing import Any, NewType
 
 import attrs
 
@@ -19,9 +19,23 @@ LineId = NewType("LineId", str)
 """An order line's id, unique within its order."""
 
 
-def _non_blank(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+def check_id(field: str, value: Any) -> str:
+    """Return ``value`` when it is a non-blank string (what every id, key and code of the model must be).
+
+    Args:
+        field: the name the error gives (``order_key``, ``location`` …).
+        value: the value to check.
+
+    Raises:
+        InvalidInput: ``value`` is not a string, or is blank.
+    """
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(attribute.name, value, "must be a non-blank string")
+        raise InvalidInput(field, value, "must be a non-blank string")
+    return value
+
+
+def _non_blank(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    check_id(attribute.name, value)
 
 
 @attrs.frozen(order=True)

@@ -9,8 +9,7 @@ work moves to the outbox.
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 import attrs
@@ -29,30 +28,14 @@ from omscore.domain.identity import (
     ShipmentId,
 )
 from omscore.domain.money import Money, total
-from omscore.domain.order_line import OrderLine
+from omscore.domain.order_line import OrderLine, check_lines, join_memos, split_lines
 from omscore.domain.order_status import FINAL, PRE_ROUTING, TRANSITIONS, OrderStatus
-
-
-class PaymentMode(enum.StrEnum):
-    PREPAID = "prepaid"
-    COD = "cod"
-    """Cash on delivery (货到付款): the carrier collects the order total."""
-
-
-def _check_lines(lines: Sequence[OrderLine], currency: str) -> None:
-    if not lines:
-        raise InvalidInput("lines", [], "an order needs at least one line")
-    seen: set[str] = set()
-    for index, line in enumerate(lines):
-        if line.id in seen:
-            raise InvalidInput(f"lines.{index}.id", line.id, "duplicate line id")
-        seen.add(line.id)
-        if line.amount.currency != currency:
-            raise InvalidMoney(f"lines.{index}.amount.currency", line.amount.currency, f"order is in {currency}")
+from omscore.domain.order_totals import LineTotals
+from omscore.domain.payment import PaymentMode as PaymentMode  # where it was first defined
 
 
 @attrs.define(eq=False)
-class Order:
+class Order(LineTotals):
     """The order aggregate. Identity equality; mutate only through its methods."""
 
     id: OrderId
@@ -77,11 +60,13 @@ class Order:
     merge_key: str | None = None
     shipment_ids: tuple[ShipmentId, ...] = ()
     decisions: tuple[Decision, ...] = ()
+    backorder_of: OrderId | None = None
+    backorders: tuple[OrderId, ...] = ()
     version: int = 0
     events: list[ev.DomainEvent] = attrs.field(factory=list, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        _check_lines(self.lines, self.currency)
+        check_lines(self.lines, self.currency)
         if self.shipping_fee.currency != self.currency:
             raise InvalidMoney("shipping_fee.currency", self.shipping_fee.currency, f"order is in {self.currency}")
         if self.shipping_fee.minor < 0:
@@ -141,7 +126,8 @@ class Order:
 
         Raises:
             IllegalTransition: when a source is not approved.
-            InvalidInput: when sources differ in currency or payment mode, or fewer than two are given.
+            InvalidInput: when sources differ in currency or payment mode, fewer than two are given, or one is
+                split for a backorder.
         """
         ordered = sorted(sources, key=lambda o: o.id)
         if len(ordered) < 2:
@@ -154,6 +140,8 @@ class Order:
                 raise InvalidInput("currency", source.currency, f"cannot merge with {first.currency}")
             if source.payment is not first.payment:
                 raise InvalidInput("payment", source.payment, f"cannot merge with {first.payment}")
+            if source.backorder_of or source.backorders:
+                raise InvalidInput("sources", source.id, "an order split for a backorder ships apart")
         lines = tuple(
             attrs.evolve(line, id=LineId(f"{line.id}@{source.id}")) for source in ordered for line in source.lines
         )
@@ -169,8 +157,8 @@ class Order:
             currency=first.currency,
             shipping_fee=total((o.shipping_fee for o in ordered), first.currency),
             payment=first.payment,
-            buyer_memo=_join_memos(o.buyer_memo for o in ordered),
-            seller_memo=_join_memos(o.seller_memo for o in ordered),
+            buyer_memo=join_memos(o.buyer_memo for o in ordered),
+            seller_memo=join_memos(o.seller_memo for o in ordered),
             priority=max(o.priority for o in ordered),
             pickup_location=first.pickup_location,
             status=OrderStatus.APPROVED,
@@ -184,31 +172,6 @@ class Order:
         return merged
 
     # --- reading ----------------------------------------------------------------------------------------
-
-    @property
-    def total(self) -> Money:
-        """What the buyer pays: the line amounts plus the shipping fee."""
-        return total((line.amount for line in self.lines), self.currency) + self.shipping_fee
-
-    @property
-    def gross_total(self) -> Money:
-        """The lines' value before discounts (Σ unit price × quantity, :attr:`OrderLine.gross_amount`)."""
-        return total((line.gross_amount for line in self.lines), self.currency)
-
-    @property
-    def discount_total(self) -> Money:
-        """The discounts on the lines (Σ :attr:`OrderLine.discount_amount`)."""
-        return total((line.discount_amount for line in self.lines), self.currency)
-
-    @property
-    def paid_total(self) -> Money:
-        """What the buyer paid for the goods: the line amounts, ``gross_total − discount_total``. The shipping
-        fee is :attr:`shipping_fee`; both together are :attr:`total`."""
-        return total((line.amount for line in self.lines), self.currency)
-
-    @property
-    def units(self) -> int:
-        return sum(line.quantity for line in self.lines)
 
     @property
     def ref(self) -> ExternalOrderRef:
@@ -267,7 +230,7 @@ class Order:
         """
         if self.status not in PRE_ROUTING:
             raise IllegalTransition("order", self.id, self.status, "revised")
-        _check_lines(lines, self.currency)
+        check_lines(lines, self.currency)
         self.revision = revision
         self.recipient = recipient
         self.lines = tuple(lines)
@@ -291,7 +254,7 @@ class Order:
         """
         if self.status not in PRE_ROUTING:
             raise IllegalTransition("order", self.id, self.status, "lines mapped again")
-        _check_lines(lines, self.currency)
+        check_lines(lines, self.currency)
         before = total((line.amount for line in self.lines), self.currency)
         after = total((line.amount for line in lines), self.currency)
         if before != after:
@@ -331,7 +294,8 @@ class Order:
         self.events.append(ev.HoldReleased(self.id, kind))
 
     def set_merge_key(self, key: str | None) -> None:
-        self.merge_key = key
+        """Set the merge key; an order split for a backorder keeps none (it never merges)."""
+        self.merge_key = None if self.backorder_of or self.backorders else key
 
     def allocate(self, shipment_ids: Iterable[ShipmentId]) -> None:
         """Record that shipments were planned and stock reserved."""
@@ -342,10 +306,73 @@ class Order:
         self.shipment_ids = ids
         self.events.append(ev.OrderAllocated(self.id, ids))
 
+    def add_gifts(self, lines: Sequence[OrderLine]) -> None:
+        """Add the gift lines the gift rules give an approved order about to be routed; un-routing it
+        (:meth:`deallocate`) takes them off again, so that routing decides its gifts afresh each time.
+
+        Raises:
+            IllegalTransition: when the order is not approved.
+            InvalidInput: when it has gifts of the rules already, or a line is not one (``lines.<i>.gift_rule``).
+        """
+        if self.status is not OrderStatus.APPROVED:
+            raise IllegalTransition("order", self.id, self.status, "gifts added")
+        if self.given_gifts:
+            raise InvalidInput("lines", [line.id for line in self.given_gifts], "the order has its gifts already")
+        for index, line in enumerate(lines):
+            if line.gift_rule is None:
+                raise InvalidInput(f"lines.{index}.gift_rule", None, "only lines of gift rules are added")
+        added = (*self.lines, *lines)
+        check_lines(added, self.currency)
+        self.lines = added
+
+    def remove_gifts(self) -> tuple[OrderLine, ...]:
+        """Take off (and return) the gift lines the rules added; :class:`IllegalTransition` unless approved."""
+        removed = self.given_gifts
+        if removed:
+            if self.status is not OrderStatus.APPROVED:
+                raise IllegalTransition("order", self.id, self.status, "gifts removed")
+            self.lines = tuple(line for line in self.lines if line.gift_rule is None)
+        return removed
+
+    def split_backorder(self, part_id: OrderId, shortfall: Mapping[LineId, int]) -> Order:
+        """有货先发: move the ``shortfall`` units of lines of this approved order into a new approved order (returned,
+        not stored), the backorder part that waits for stock; this order keeps the rest and the shipping fee. Money
+        moves with the units exactly (:func:`~omscore.domain.order_line.split_line`); neither order merges again.
+
+        Raises:
+            IllegalTransition: unless the order is approved.
+            InvalidInput: as :func:`~omscore.domain.order_line.split_lines` raises it.
+        """
+        if self.status is not OrderStatus.APPROVED:
+            raise IllegalTransition("order", self.id, self.status, "backorder split")
+        kept, moved = split_lines(self.lines, shortfall)
+        part = attrs.evolve(
+            self,
+            id=part_id,
+            lines=moved,
+            shipping_fee=Money(0, self.currency),
+            decisions=(),
+            merge_key=None,
+            backorder_of=self.id,
+            backorders=(),
+            version=0,
+            events=[],
+        )
+        self.lines, self.merge_key, self.backorders = kept, None, (*self.backorders, part_id)
+        self.events.append(ev.BackorderSplit(self.id, part_id, tuple(sorted(shortfall.items()))))
+        return part
+
+    def withdraw_backorders(self) -> tuple[OrderId, ...]:
+        """Forget (and return) the backorder parts: a revision brings every line back here."""
+        parts, self.backorders = self.backorders, ()
+        return parts
+
     def deallocate(self, reason: str) -> None:
-        """Undo routing (the caller releases reservations and cancels shipments) so the order can be re-planned."""
+        """Undo routing (the caller releases reservations and cancels shipments) so the order can be re-planned;
+        the gifts the rules added come off (the caller gives their quota back)."""
         self._move(OrderStatus.APPROVED)
         self.shipment_ids = ()
+        self.remove_gifts()
         self.events.append(ev.OrderDeallocated(self.id, reason))
 
     def release(self) -> None:
@@ -390,11 +417,3 @@ class Order:
         """Hand over the recorded events (the unit of work calls this when it commits)."""
         pulled, self.events = self.events, []
         return pulled
-
-
-def _join_memos(memos: Iterable[str]) -> str:
-    seen: list[str] = []
-    for memo in memos:
-        if memo and memo not in seen:
-            seen.append(memo)
-    return " | ".join(seen)

@@ -15,6 +15,7 @@ import attrs
 from omscore.domain.identity import Channel
 from omscore.policies.carriers.settings import CarrierSettings
 from omscore.policies.fill.settings import FillOrder
+from omscore.policies.gifts.settings import GiftSettings
 from omscore.policies.merge.settings import MergeSettings, WhenShort
 from omscore.policies.promise import PromiseSettings
 from omscore.policies.review.settings import ReviewSettings
@@ -32,6 +33,7 @@ class PipelineSettings:
         carriers: how carriers are chosen (快递策略); see ``docs/carriers.md``.
         promise: processing times, cut-offs, transit days and holidays for delivery promises.
         fill: the order in which waiting orders are advanced and get scarce stock; see ``docs/pipeline.md``.
+        gifts: the gift rules (赠品) an order runs when it is routed; see ``docs/rules.md``.
     """
 
     review: ReviewSettings = attrs.field(factory=ReviewSettings)
@@ -40,6 +42,7 @@ class PipelineSettings:
     carriers: CarrierSettings = attrs.field(factory=CarrierSettings)
     promise: PromiseSettings = attrs.field(factory=PromiseSettings)
     fill: FillOrder = attrs.field(factory=FillOrder)
+    gifts: GiftSettings = attrs.field(factory=GiftSettings)
     shop_review: Mapping[Channel, ReviewSettings] = attrs.field(factory=dict)
     shop_merge: Mapping[Channel, MergeSettings] = attrs.field(factory=dict)
     shop_routing: Mapping[Channel, RoutingSettings] = attrs.field(factory=dict)

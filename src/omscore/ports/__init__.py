@@ -10,6 +10,7 @@ from omscore.ports.clock import Clock
 from omscore.ports.fulfilment import FulfilmentGateway, InterceptResult
 from omscore.ports.gift_quotas import GiftQuotas
 from omscore.ports.ids import IdGenerator
+from omscore.ports.inbound import InboundStock
 from omscore.ports.inventory import InventoryStore
 from omscore.ports.network import NetworkRepository
 from omscore.ports.orders import OrderRepository
@@ -24,6 +25,7 @@ __all__ = [
     "FulfilmentGateway",
     "GiftQuotas",
     "IdGenerator",
+    "InboundStock",
     "InterceptResult",
     "InventoryStore",
     "NetworkRepository",

@@ -23,7 +23,8 @@ class OrderRepository(Protocol):
 
         Raises:
             DuplicateKey: an order with this id exists (entity ``order``), or — for an order with a single
-                ref — that ref is already indexed (entity ``order_ref``).
+                ref that is not a backorder part (:attr:`~omscore.domain.order.Order.backorder_of`) — that ref
+                is already indexed (entity ``order_ref``).
         """
         ...
 

@@ -8,6 +8,7 @@ from typing import Protocol, Self
 
 from omscore.ports.catalog import CatalogRepository
 from omscore.ports.gift_quotas import GiftQuotas
+from omscore.ports.inbound import InboundStock
 from omscore.ports.inventory import InventoryStore
 from omscore.ports.network import NetworkRepository
 from omscore.ports.orders import OrderRepository
@@ -37,6 +38,9 @@ class UnitOfWork(Protocol):
 
     @property
     def gift_quotas(self) -> GiftQuotas: ...
+
+    @property
+    def inbound(self) -> InboundStock: ...
 
     @property
     def catalog(self) -> CatalogRepository: ...

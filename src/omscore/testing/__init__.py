@@ -13,6 +13,7 @@ Requires ``pytest`` and ``hypothesis``.
 from omscore.testing.contracts import (
     CatalogRepositoryContract,
     GiftQuotasContract,
+    InboundStockContract,
     InventoryStoreContract,
     NetworkRepositoryContract,
     OrderRepositoryContract,
@@ -64,6 +65,7 @@ __all__ = [
     "SAMPLE_TIME",
     "CatalogRepositoryContract",
     "GiftQuotasContract",
+    "InboundStockContract",
     "InventoryStoreContract",
     "NetworkRepositoryContract",
     "OrderRepositoryContract",

@@ -104,7 +104,7 @@ def sample_order(
 
 def rich_order(order_id: str = "O00000009") -> Order:
     """An order whose every field differs from its default: two origin refs, holds, COD, a presale kit line, a
-    gift line, unicode memos, a +08:00 placement time, a geo point and merge bookkeeping.
+    gift line of a gift rule, unicode memos, a +08:00 placement time, a geo point, merge and backorder bookkeeping.
 
     The combination need not be one the pipeline produces (it is held *and* merged into another order); it
     exists to prove that storage keeps each field.
@@ -145,6 +145,7 @@ def rich_order(order_id: str = "O00000009") -> Order:
             listing_id="jd-555",
             origin_line_id="jd-line-2",
             is_gift=True,
+            gift_rule="d11-cup",
         ),
     )
     recipient = Recipient(
@@ -190,6 +191,8 @@ def rich_order(order_id: str = "O00000009") -> Order:
         merged_from=(OrderId("O00000007"), OrderId("O00000008")),
         merge_key="mk:tb-买家-007:5f2c",
         shipment_ids=(ShipmentId("S00000001"), ShipmentId("S00000002")),
+        backorder_of=OrderId("O00000005"),
+        backorders=(OrderId("O00000011"),),
         decisions=(
             Decision("review", "held by 2 rule(s)", ("memo: hold (buyer memo present)", "cod_limit: hold")),
             Decision("routing", "ship complete from WH-东莞", ()),

@@ -18,6 +18,7 @@ from omscore.adapters.memory.channel import RecordingChannelGateway, StockAdjust
 from omscore.adapters.memory.database import MemoryDatabase
 from omscore.adapters.memory.fulfilment import RecordingFulfilmentGateway
 from omscore.adapters.memory.gift_quotas import MemoryGiftQuotas
+from omscore.adapters.memory.inbound import MemoryInboundStock
 from omscore.adapters.memory.inventory import MemoryInventoryStore
 from omscore.adapters.memory.network import MemoryNetworkRepository
 from omscore.adapters.memory.orders import MemoryOrderRepository
@@ -29,6 +30,7 @@ __all__ = [
     "MemoryCatalogRepository",
     "MemoryDatabase",
     "MemoryGiftQuotas",
+    "MemoryInboundStock",
     "MemoryInventoryStore",
     "MemoryNetworkRepository",
     "MemoryOrderRepository",

@@ -6,6 +6,7 @@ import threading
 
 from omscore.adapters.memory._cell import Cell
 from omscore.adapters.memory.gift_quotas import GiftTable
+from omscore.adapters.memory.inbound import InboundTable
 from omscore.adapters.memory.inventory import StockTable
 from omscore.adapters.memory.orders import OrderTable
 from omscore.adapters.memory.outbox import OutboxTable
@@ -18,13 +19,14 @@ from omscore.domain.network import Network
 class TenantData:
     """Everything stored for one tenant."""
 
-    __slots__ = ("catalog", "gifts", "network", "orders", "outbox", "shipments", "stock")
+    __slots__ = ("catalog", "gifts", "inbound", "network", "orders", "outbox", "shipments", "stock")
 
     def __init__(self) -> None:
         self.orders = OrderTable()
         self.shipments = ShipmentTable()
         self.stock = StockTable()
         self.gifts = GiftTable()
+        self.inbound = InboundTable()
         self.catalog: Cell[Catalog] = Cell()
         self.network: Cell[Network] = Cell()
         self.outbox = OutboxTable()

@@ -8,13 +8,9 @@ before-image of what it touches (once per unit of work), so a rollback puts back
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from omscore.adapters.memory._transaction import Transaction
+from omscore.adapters.memory._undo import put_back, remember
 from omscore.domain.gifts import GiftClaim, check_gift_id
-
-_K = TypeVar("_K")
-_V = TypeVar("_V")
 
 BuyerKey = tuple[str, str]
 """(activity, buyer)."""
@@ -31,20 +27,6 @@ class GiftTable:
         self.claims: dict[str, Held] = {}
         self.by_activity: dict[str, int] = {}
         self.by_buyer: dict[BuyerKey, int] = {}
-
-
-def _remember(before: dict[_K, _V | None], table: dict[_K, _V], key: _K) -> None:
-    if key not in before:
-        before[key] = table.get(key)
-
-
-def _put_back(before: dict[_K, _V | None], table: dict[_K, _V]) -> None:
-    for key, value in before.items():
-        if value is None:
-            table.pop(key, None)
-        else:
-            table[key] = value
-    before.clear()
 
 
 class MemoryGiftQuotas:
@@ -79,9 +61,9 @@ class MemoryGiftQuotas:
         if claim.per_buyer is not None and buyer_after > claim.per_buyer:
             return False
         self._touch_claims(claim.order_key)[claim.activity] = (claim.buyer, claim.units)
-        _remember(self._activities_before, table.by_activity, claim.activity)
+        remember(self._activities_before, table.by_activity, claim.activity)
         table.by_activity[claim.activity] = activity_after
-        _remember(self._buyers_before, table.by_buyer, buyer_key)
+        remember(self._buyers_before, table.by_buyer, buyer_key)
         table.by_buyer[buyer_key] = buyer_after
         return True
 
@@ -106,9 +88,9 @@ class MemoryGiftQuotas:
         if not table.claims[order_key]:
             del table.claims[order_key]
         buyer_key = (activity, buyer)
-        _remember(self._activities_before, table.by_activity, activity)
+        remember(self._activities_before, table.by_activity, activity)
         table.by_activity[activity] -= units
-        _remember(self._buyers_before, table.by_buyer, buyer_key)
+        remember(self._buyers_before, table.by_buyer, buyer_key)
         table.by_buyer[buyer_key] -= units
         return units
 
@@ -162,6 +144,6 @@ class MemoryGiftQuotas:
         self._buyers_before.clear()
 
     def _undo(self) -> None:
-        _put_back(self._claims_before, self._table.claims)
-        _put_back(self._activities_before, self._table.by_activity)
-        _put_back(self._buyers_before, self._table.by_buyer)
+        put_back(self._claims_before, self._table.claims)
+        put_back(self._activities_before, self._table.by_activity)
+        put_back(self._buyers_before, self._table.by_buyer)

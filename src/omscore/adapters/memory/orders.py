@@ -56,14 +56,14 @@ class MemoryOrderRepository:
 
         Raises:
             DuplicateKey: the id exists (entity ``order``), or the single ref of the order is indexed already
-                (entity ``order_ref``).
+                (entity ``order_ref``) and the order is not a backorder part.
             UnitOfWorkClosed: outside an open unit of work.
         """
         self._tx.check()
         table = self._table
         if order.id in table.rows:
             raise DuplicateKey("order", order.id)
-        if len(order.refs) == 1 and order.refs[0] in table.by_ref:
+        if len(order.refs) == 1 and order.backorder_of is None and order.refs[0] in table.by_ref:
             raise DuplicateKey("order_ref", str(order.refs[0]))
         stored = clone_order(order)
         stored.version = 1

@@ -12,6 +12,7 @@ from omscore.adapters.memory._transaction import Transaction, Undoable
 from omscore.adapters.memory.catalog import MemoryCatalogRepository
 from omscore.adapters.memory.database import MemoryDatabase
 from omscore.adapters.memory.gift_quotas import MemoryGiftQuotas
+from omscore.adapters.memory.inbound import MemoryInboundStock
 from omscore.adapters.memory.inventory import MemoryInventoryStore
 from omscore.adapters.memory.network import MemoryNetworkRepository
 from omscore.adapters.memory.orders import MemoryOrderRepository
@@ -20,6 +21,7 @@ from omscore.adapters.memory.shipments import MemoryShipmentRepository
 from omscore.domain.errors import LockTimeout, UnitOfWorkClosed
 from omscore.ports.catalog import CatalogRepository
 from omscore.ports.gift_quotas import GiftQuotas
+from omscore.ports.inbound import InboundStock
 from omscore.ports.inventory import InventoryStore
 from omscore.ports.network import NetworkRepository
 from omscore.ports.orders import OrderRepository
@@ -61,6 +63,7 @@ class MemoryUnitOfWork:
         self._shipments = MemoryShipmentRepository(data.shipments, self._tx)
         self._inventory = MemoryInventoryStore(data.stock, self._tx)
         self._gift_quotas = MemoryGiftQuotas(data.gifts, self._tx)
+        self._inbound = MemoryInboundStock(data.inbound, self._tx)
         self._catalog = MemoryCatalogRepository(data.catalog, self._tx)
         self._network = MemoryNetworkRepository(data.network, self._tx)
         self._outbox = MemoryOutbox(data.outbox, self._tx)
@@ -68,6 +71,7 @@ class MemoryUnitOfWork:
         self.shipments: ShipmentRepository = self._shipments
         self.inventory: InventoryStore = self._inventory
         self.gift_quotas: GiftQuotas = self._gift_quotas
+        self.inbound: InboundStock = self._inbound
         self.catalog: CatalogRepository = self._catalog
         self.network: NetworkRepository = self._network
         self.outbox: Outbox = self._outbox
@@ -76,6 +80,7 @@ class MemoryUnitOfWork:
             self._shipments,
             self._inventory,
             self._gift_quotas,
+            self._inbound,
             self._catalog,
             self._network,
             self._outbox,

@@ -42,7 +42,7 @@ class PostgresOrderRepository:
 
         Raises:
             DuplicateKey: an order with this id exists (entity ``order``), or — for an order with a single
-                ref — that ref is already indexed (entity ``order_ref``).
+                ref that is not a backorder part — that ref is already indexed (entity ``order_ref``).
         """
         tenant = self._session.tenant
         inserted = self._session.one(
@@ -65,7 +65,7 @@ class PostgresOrderRepository:
                 [ref.external_id for ref in order.refs],
             ),
         )
-        if len(order.refs) == 1 and not indexed:
+        if len(order.refs) == 1 and order.backorder_of is None and not indexed:
             self._session.execute("DELETE FROM omscore.orders WHERE tenant = %s AND id = %s", (tenant, order.id))
             raise DuplicateKey("order_ref", str(order.refs[0]))
         order.version = 1

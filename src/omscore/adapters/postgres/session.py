@@ -86,6 +86,12 @@ class Session:
             return []
         return [_lock_key(self.tenant, "\0gift", activity)]
 
+    def inbound_lock_keys(self, receipt_id: str) -> list[int]:
+        """The advisory lock key of an expected receipt's row, as :meth:`gift_lock_keys`."""
+        if not self._pre_locks:
+            return []
+        return [_lock_key(self.tenant, "\0inbound", receipt_id)]
+
     def peek(self, query: Query, params: Sequence[Any] | None = None) -> Row | None:
         """The first row of a read run outside the transaction, on a pooled connection (for error details)."""
         try:

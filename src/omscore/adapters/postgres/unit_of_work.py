@@ -9,6 +9,7 @@ from typing import Self
 from omscore.adapters.postgres.database import PostgresDatabase
 from omscore.adapters.postgres.documents import PostgresCatalogRepository, PostgresNetworkRepository
 from omscore.adapters.postgres.gift_quotas import PostgresGiftQuotas
+from omscore.adapters.postgres.inbound import PostgresInboundStock
 from omscore.adapters.postgres.inventory import PostgresInventoryStore
 from omscore.adapters.postgres.orders import PostgresOrderRepository
 from omscore.adapters.postgres.outbox import PostgresOutbox
@@ -44,6 +45,7 @@ class PostgresUnitOfWork:
         self.shipments = PostgresShipmentRepository(self._session)
         self.inventory = PostgresInventoryStore(self._session)
         self.gift_quotas = PostgresGiftQuotas(self._session)
+        self.inbound = PostgresInboundStock(self._session)
         self.catalog = PostgresCatalogRepository(self._session)
         self.network = PostgresNetworkRepository(self._session)
         self.outbox = PostgresOutbox(self._session)

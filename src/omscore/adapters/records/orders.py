@@ -50,6 +50,7 @@ def _order_line(line: OrderLine) -> Record:
         "is_gift": line.is_gift,
         "presale_ship_date": _optional(line.presale_ship_date, date.isoformat),
         "gross": _optional(line.gross, _money),
+        "gift_rule": line.gift_rule,
     }
 
 
@@ -69,6 +70,7 @@ def _order_line_from(data: Mapping[str, Any]) -> OrderLine:
         is_gift=data["is_gift"],
         presale_ship_date=_date_from(data["presale_ship_date"]),
         gross=_optional(data.get("gross"), _money_from),
+        gift_rule=data.get("gift_rule"),
     )
 
 
@@ -150,6 +152,8 @@ def order_to_record(order: Order) -> Record:
         "merged_into": order.merged_into,
         "merged_from": list(order.merged_from),
         "merge_key": order.merge_key,
+        "backorder_of": order.backorder_of,
+        "backorders": list(order.backorders),
         "shipment_ids": list(order.shipment_ids),
         "decisions": [{"policy": d.policy, "summary": d.summary, "steps": list(d.steps)} for d in order.decisions],
         "version": order.version,
@@ -196,6 +200,8 @@ def _order_from(data: Mapping[str, Any]) -> Order:
         merged_into=None if merged_into is None else OrderId(merged_into),
         merged_from=tuple(OrderId(i) for i in data["merged_from"]),
         merge_key=data["merge_key"],
+        backorder_of=_optional(data.get("backorder_of"), OrderId),
+        backorders=tuple(OrderId(i) for i in data.get("backorders", ())),
         shipment_ids=tuple(ShipmentId(i) for i in data["shipment_ids"]),
         decisions=tuple(Decision(d["policy"], d["summary"], tuple(d["steps"])) for d in data.get("decisions", ())),
         version=data["version"],

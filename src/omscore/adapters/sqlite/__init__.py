@@ -17,6 +17,7 @@ from omscore.adapters.sqlite.database import SqliteDatabase, latest_schema_versi
 from omscore.adapters.sqlite.documents import SqliteCatalogRepository, SqliteNetworkRepository
 from omscore.adapters.sqlite.gift_quotas import SqliteGiftQuotas
 from omscore.adapters.sqlite.ids import SqliteIds
+from omscore.adapters.sqlite.inbound import SqliteInboundStock
 from omscore.adapters.sqlite.inventory import SqliteInventoryStore
 from omscore.adapters.sqlite.orders import SqliteOrderRepository
 from omscore.adapters.sqlite.outbox import SqliteOutbox
@@ -28,6 +29,7 @@ __all__ = [
     "SqliteDatabase",
     "SqliteGiftQuotas",
     "SqliteIds",
+    "SqliteInboundStock",
     "SqliteInventoryStore",
     "SqliteNetworkRepository",
     "SqliteOrderRepository",

@@ -45,7 +45,8 @@ class SqliteOrderRepository:
             order: the new order.
 
         Raises:
-            DuplicateKey: the order id exists (``order``), or the single ref is indexed (``order_ref``).
+            DuplicateKey: the order id exists (``order``), or the single ref is indexed (``order_ref``) —
+                except for a backorder part, whose refs stay indexed to the order it was split from.
         """
         session = self._session
         tenant = session.tenant
@@ -59,7 +60,7 @@ class SqliteOrderRepository:
             except DuplicateKey as error:
                 raise DuplicateKey("order", order.id) from error
             refs = [(tenant, r.channel.platform, r.channel.shop, r.external_id, order.id) for r in order.refs]
-            if len(refs) == 1:
+            if len(refs) == 1 and order.backorder_of is None:
                 try:
                     session.execute(
                         "INSERT INTO order_refs (tenant, platform, shop, external_id, order_id) VALUES (?, ?, ?, ?, ?)",

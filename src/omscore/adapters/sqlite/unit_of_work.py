@@ -10,6 +10,7 @@ from typing import Self
 from omscore.adapters.sqlite.database import SqliteDatabase
 from omscore.adapters.sqlite.documents import SqliteCatalogRepository, SqliteNetworkRepository
 from omscore.adapters.sqlite.gift_quotas import SqliteGiftQuotas
+from omscore.adapters.sqlite.inbound import SqliteInboundStock
 from omscore.adapters.sqlite.inventory import SqliteInventoryStore
 from omscore.adapters.sqlite.orders import SqliteOrderRepository
 from omscore.adapters.sqlite.outbox import SqliteOutbox
@@ -18,6 +19,7 @@ from omscore.adapters.sqlite.shipments import SqliteShipmentRepository
 from omscore.domain.errors import InvalidInput, LockTimeout, PersistenceError, UnitOfWorkClosed
 from omscore.ports.catalog import CatalogRepository
 from omscore.ports.gift_quotas import GiftQuotas
+from omscore.ports.inbound import InboundStock
 from omscore.ports.inventory import InventoryStore
 from omscore.ports.network import NetworkRepository
 from omscore.ports.orders import OrderRepository
@@ -55,6 +57,7 @@ class SqliteUnitOfWork:
         "catalog",
         "db",
         "gift_quotas",
+        "inbound",
         "inventory",
         "network",
         "orders",
@@ -67,6 +70,7 @@ class SqliteUnitOfWork:
     shipments: ShipmentRepository
     inventory: InventoryStore
     gift_quotas: GiftQuotas
+    inbound: InboundStock
     catalog: CatalogRepository
     network: NetworkRepository
     outbox: Outbox
@@ -82,6 +86,7 @@ class SqliteUnitOfWork:
         self.shipments = SqliteShipmentRepository(session)
         self.inventory = SqliteInventoryStore(session)
         self.gift_quotas = SqliteGiftQuotas(session)
+        self.inbound = SqliteInboundStock(session)
         self.catalog = SqliteCatalogRepository(session)
         self.network = SqliteNetworkRepository(session)
         self.outbox = SqliteOutbox(session)

@@ -1,12 +1,13 @@
 """What the section models of the configuration file have in common: how many entries a section may hold, the
-list of handling tags, and field defaults read from the domain and policy classes (so the file format and the
-model never disagree)."""
+list of handling tags, memo keywords, and field defaults read from the domain and policy classes (so the file
+format and the model never disagree)."""
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 import attrs
+from pydantic import StringConstraints
 
 from omscore.boundary._fields import Tag
 
@@ -16,8 +17,12 @@ MAX_NETWORK_ENTRIES: Final = 10_000
 MAX_CATALOG_ENTRIES: Final = 1_000_000
 #: Most entries of a table inside a routing rule (locations per SKU, safety stock levels …).
 MAX_RULE_ENTRIES: Final = 100_000
+#: Most units a rule may count (an order holds at most 500 lines of at most 10⁶ units each).
+MAX_ORDER_UNITS: Final = 10**9
 
 TagList = list[Tag]
+Keyword = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")]
+"""A word or phrase looked for in memos; never blank."""
 
 
 def domain_default(cls: type, name: str) -> Any:

@@ -18,6 +18,8 @@ from omscore.boundary.config.catalog import check_catalog, to_catalog
 from omscore.boundary.config.checks import Known
 from omscore.boundary.config.document import MerchantConfigDocument
 from omscore.boundary.config.fill import check_fill
+from omscore.boundary.config.gift_triggers import TRIGGER_KINDS
+from omscore.boundary.config.gifts import check_gifts
 from omscore.boundary.config.network import check_network, to_network
 from omscore.boundary.config.promise import check_promise
 from omscore.boundary.config.review import check_review
@@ -152,12 +154,15 @@ def _load_toml(data: str | bytes) -> dict[str, Any]:
 _RULE_TAG = re.compile(rf"(strategy\.\d+)\.(?:{'|'.join(BUILT_IN_RULES)})(?=\.|$)")
 #: The same for an entry of the review checks.
 _CHECK_TAG = re.compile(rf"(review\.checks\.\d+)\.(?:{'|'.join(CHECK_RULES)})(?=\.|$)")
+#: The trigger kind pydantic puts after the trigger of a gift rule.
+_TRIGGER_TAG = re.compile(rf"(gifts\.rules\.\d+\.trigger)\.(?:{'|'.join(TRIGGER_KINDS)})(?=\.|$)")
 
 
 def _untagged(problem: FieldProblem) -> FieldProblem:
-    """``rules.routing.strategy.0.distance.granularity_km`` → ``rules.routing.strategy.0.granularity_km``, and
-    ``rules.review.checks.0.amount.min_minor`` → ``rules.review.checks.0.min_minor``."""
-    field = _CHECK_TAG.sub(r"\1", _RULE_TAG.sub(r"\1", problem.field))
+    """``rules.routing.strategy.0.distance.granularity_km`` → ``rules.routing.strategy.0.granularity_km``,
+    ``rules.review.checks.0.amount.min_minor`` → ``rules.review.checks.0.min_minor``, and
+    ``rules.gifts.rules.0.trigger.amount_band.currency`` → ``rules.gifts.rules.0.trigger.currency``."""
+    field = _TRIGGER_TAG.sub(r"\1", _CHECK_TAG.sub(r"\1", _RULE_TAG.sub(r"\1", problem.field)))
     return attrs.evolve(problem, field=field)
 
 
@@ -194,6 +199,7 @@ def _cross_check(doc: MerchantConfigDocument) -> list[FieldProblem]:
     problems.extend(check_carriers(doc.rules.carriers, [shop.carriers for shop in doc.shops], known, carriers))
     problems.extend(check_promise(doc.rules.promise, known))
     problems.extend(check_fill(doc.rules.fill_order, [shop.fill_priority for shop in doc.shops]))
+    problems.extend(check_gifts(doc.rules.gifts, known))
     return problems
 
 

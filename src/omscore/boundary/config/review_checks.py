@@ -8,7 +8,7 @@ from typing import Annotated, Any, Final, Literal, get_args
 from pydantic import BaseModel, Field, StringConstraints
 
 from omscore.boundary._fields import STRICT, Code, ExternalId, Minor, Region, Tag
-from omscore.boundary.config.fields import MAX_RULE_ENTRIES, domain_default
+from omscore.boundary.config.fields import MAX_ORDER_UNITS, MAX_RULE_ENTRIES, Keyword, domain_default
 from omscore.policies.review import (
     AmountRange,
     BuyerList,
@@ -25,15 +25,11 @@ from omscore.policies.review import (
     Then,
 )
 
-#: Most units a quantity range may name (an order holds at most 500 lines of at most 10⁶ units each).
-_MAX_UNITS: Final = 10**9
-
 #: A character that is not whitespace: the texts a rule matches are never blank.
 _NOT_BLANK: Final = r"\S"
 #: Phones are compared by their digits, so a phone has at least one.
 _Phone = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"\d")]
 _PersonName = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_NOT_BLANK)]
-_Keyword = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=_NOT_BLANK)]
 
 
 def _listed(description: str) -> Any:
@@ -78,13 +74,13 @@ class QuantityCheck(BaseModel):
     min_units: int | None = Field(
         default=domain_default(QuantityRange, "min_units"),
         ge=0,
-        le=_MAX_UNITS,
+        le=MAX_ORDER_UNITS,
         description="Match orders of fewer units; null: no lower bound.",
     )
     max_units: int | None = Field(
         default=domain_default(QuantityRange, "max_units"),
         ge=0,
-        le=_MAX_UNITS,
+        le=MAX_ORDER_UNITS,
         description="Match orders of more units; null: no upper bound.",
     )
     then: ThenName = _then(QuantityRange)
@@ -171,7 +167,7 @@ class MemoKeywordsCheck(BaseModel):
     model_config = STRICT
 
     rule: Literal["memo_keywords"]
-    keywords: list[_Keyword] = _listed("Words or phrases found anywhere in a memo, compared normalised.")
+    keywords: list[Keyword] = _listed("Words or phrases found anywhere in a memo, compared normalised.")
     buyer: bool = Field(default=domain_default(MemoKeywords, "buyer"), description="Look in the buyer memo.")
     seller: bool = Field(default=domain_default(MemoKeywords, "seller"), description="Look in the seller memo.")
     then: ThenName = _then(MemoKeywords)

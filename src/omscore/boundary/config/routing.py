@@ -91,6 +91,10 @@ class RoutingRules(BaseModel):
         le=100,
         description="Most shipments one order may be split into; null: no limit.",
     )
+    backorder: bool = Field(
+        default=domain_default(RoutingSettings, "backorder"),
+        description="有货先发: ship what is in stock now and let the missing units wait as a backorder.",
+    )
     split_lines: bool = Field(
         default=domain_default(RoutingStrategy, "split_lines"),
         description="Let one line's units come from several locations.",

@@ -1,5 +1,6 @@
 """The rules section of the configuration file: the merchant-wide review, merge, routing, split, carrier,
-promise and fill-order rules, and their conversion, with each shop's overrides, into the settings of the pipeline."""
+promise, fill-order and gift rules, and their conversion, with each shop's overrides, into the settings of the
+pipeline."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from omscore.boundary._fields import STRICT
 from omscore.boundary.config.carriers import CarriersConfig, to_carrier_settings
 from omscore.boundary.config.conversion import built_at
 from omscore.boundary.config.fill import FillOrderConfig, to_fill_order
+from omscore.boundary.config.gifts import GiftsConfig, to_gift_settings
 from omscore.boundary.config.merge import MergeRules
 from omscore.boundary.config.promise import PromiseConfig, to_promise_settings, to_transit_table
 from omscore.boundary.config.review import ReviewRules, to_review_checks
@@ -38,6 +40,7 @@ class RulesConfig(BaseModel):
     carriers: CarriersConfig = Field(default_factory=CarriersConfig)
     promise: PromiseConfig = Field(default_factory=PromiseConfig)
     fill_order: FillOrderConfig = Field(default_factory=FillOrderConfig)
+    gifts: GiftsConfig = Field(default_factory=GiftsConfig)
 
 
 def to_pipeline_settings(
@@ -64,6 +67,7 @@ def to_pipeline_settings(
         carriers=to_carrier_settings(rules.carriers, [s.carriers for s in shops], channels, transit),
         promise=to_promise_settings(rules.promise, transit),
         fill=to_fill_order(rules.fill_order, [s.fill_priority for s in shops], channels),
+        gifts=to_gift_settings(rules.gifts),
     )
 
 

@@ -7,7 +7,7 @@ nothing and counts nothing: the caller keeps the stock and the quota store, and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 
 import attrs
@@ -137,7 +137,27 @@ def decide_gifts(
     """
     given = tuple(rules)
     _check_rule_set((f"rules.{index}", rule) for index, rule in enumerate(given))
-    ordered = sorted(given, key=lambda rule: rule.rank)
+    return _decide_ranked(
+        order,
+        sorted(given, key=lambda rule: rule.rank),
+        catalog=catalog,
+        available=available,
+        quota_left=quota_left,
+        buyer_quota_left=buyer_quota_left,
+    )
+
+
+def _decide_ranked(
+    order: Order,
+    ordered: Sequence[GiftRule],
+    *,
+    catalog: Catalog,
+    available: Mapping[str, int],
+    quota_left: Mapping[str, int] = _NOTHING,
+    buyer_quota_left: Mapping[tuple[str, str], int] = _NO_BUYERS,
+) -> GiftDecision:
+    """:func:`decide_gifts` over rules already checked together and sorted by ``(priority, id)`` — what
+    :meth:`~omscore.policies.gifts.GiftSettings.decide` calls, its rules checked once when it was built."""
     _check_placed_at(order, ordered)
     purchase = Purchase.of(order)
     if not purchase.lines:
@@ -149,13 +169,14 @@ def decide_gifts(
     grants: list[GiftGrant] = []
     steps: list[str] = []
     for rule in ordered:
-        if not rule.serves(order.channel):
+        if (rule.channels or rule.platforms) and not rule.serves(order.channel):
             steps.append(f"{rule.id}: other shop ({order.channel})")
             continue
-        outside = rule.outside_window(order.placed_at)
-        if outside is not None:
-            steps.append(f"{rule.id}: outside its window ({outside})")
-            continue
+        if rule.starts_at is not None or rule.ends_at is not None:
+            outside = rule.outside_window(order.placed_at)
+            if outside is not None:
+                steps.append(f"{rule.id}: outside its window ({outside})")
+                continue
         match = rule.trigger.check(purchase, catalog)
         if match.times == 0:
             steps.append(f"{rule.id}: {match.reason}")

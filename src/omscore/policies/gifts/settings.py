@@ -6,9 +6,12 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 
+from omscore.domain.catalog import Catalog
 from omscore.domain.errors import InvalidConfiguration
 from omscore.domain.identity import Channel
+from omscore.domain.order import Order
 from omscore.policies.gifts._checks import entries
+from omscore.policies.gifts.decision import GiftDecision, _decide_ranked
 from omscore.policies.gifts.rules import GiftRule, _check_rule_set
 
 
@@ -44,6 +47,7 @@ class GiftSettings:
 
     rules: tuple[GiftRule, ...] = attrs.field(default=(), converter=_rules)
     shop_rules: Mapping[Channel, tuple[GiftRule, ...]] = attrs.field(factory=dict, converter=_shop_rules)
+    _ranked: dict[Channel, tuple[GiftRule, ...]] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         _check_rule_set(self._named())
@@ -57,6 +61,34 @@ class GiftSettings:
         yield from ((f"rules.{index}", rule) for index, rule in enumerate(self.rules))
         for channel in sorted(self.shop_rules):
             yield from ((f"shop_rules.{channel}.{index}", rule) for index, rule in enumerate(self.shop_rules[channel]))
+
+    def ranked_for(self, channel: Channel) -> tuple[GiftRule, ...]:
+        """The rules that serve orders of ``channel``, by ``(priority, id)``; computed once per shop."""
+        ranked = self._ranked.get(channel)
+        if ranked is None:
+            serving = (rule for rule in self.rules_for(channel) if rule.serves(channel))
+            ranked = self._ranked[channel] = tuple(sorted(serving, key=lambda rule: rule.rank))
+        return ranked
+
+    def decide(
+        self,
+        order: Order,
+        *,
+        catalog: Catalog,
+        available: Mapping[str, int],
+        quota_left: Mapping[str, int] | None = None,
+        buyer_quota_left: Mapping[tuple[str, str], int] | None = None,
+    ) -> GiftDecision:
+        """The gifts ``order`` gets from the rules of its shop: :func:`~omscore.policies.gifts.decide_gifts`
+        over :meth:`ranked_for` its channel (the rules were checked together when the settings were built)."""
+        return _decide_ranked(
+            order,
+            self.ranked_for(order.channel),
+            catalog=catalog,
+            available=available,
+            quota_left=quota_left or {},
+            buyer_quota_left=buyer_quota_left or {},
+        )
 
     def rules_for(self, channel: Channel) -> tuple[GiftRule, ...]:
         """The rules an order of ``channel`` runs: those of every shop, then the shop's own (the decision takes

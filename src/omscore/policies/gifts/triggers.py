@@ -55,13 +55,18 @@ class AmountBand:
     minimum: Money = attrs.field(validator=_minimum)
     skus: frozenset[SkuCode] = attrs.field(default=frozenset(), converter=_any_skus)
 
+    @functools.cached_property
+    def _texts(self) -> tuple[str, str]:
+        return _lines_of(self.skus), str(self.minimum)
+
     def check(self, purchase: Purchase, catalog: Catalog) -> Match:
+        lines, minimum = self._texts
         if purchase.currency != self.minimum.currency:
-            return Match(0, f"below threshold: the order is in {purchase.currency}, the threshold is {self.minimum}")
+            return Match(0, f"below threshold: the order is in {purchase.currency}, the threshold is {minimum}")
         paid = purchase.paid(self.skus)
         if paid.minor >= self.minimum.minor:
-            return Match(1, f"{_lines_of(self.skus)} paid {paid} ≥ {self.minimum}")
-        return Match(0, f"below threshold: {_lines_of(self.skus)} paid {paid}, needs {self.minimum}")
+            return Match(1, f"{lines} paid {paid} ≥ {minimum}")
+        return Match(0, f"below threshold: {lines} paid {paid}, needs {minimum}")
 
 
 @attrs.frozen
@@ -77,11 +82,15 @@ class QuantityTier:
     min_units: int = attrs.field(validator=positive)
     skus: frozenset[SkuCode] = attrs.field(default=frozenset(), converter=_any_skus)
 
+    @functools.cached_property
+    def _lines(self) -> str:
+        return _lines_of(self.skus)
+
     def check(self, purchase: Purchase, catalog: Catalog) -> Match:
         units = purchase.units(self.skus)
         if units >= self.min_units:
-            return Match(1, f"{plural(units, 'unit')} of {_lines_of(self.skus)} ≥ {self.min_units}")
-        return Match(0, f"below threshold: {plural(units, 'unit')} of {_lines_of(self.skus)}, needs {self.min_units}")
+            return Match(1, f"{plural(units, 'unit')} of {self._lines} ≥ {self.min_units}")
+        return Match(0, f"below threshold: {plural(units, 'unit')} of {self._lines}, needs {self.min_units}")
 
 
 @attrs.frozen
@@ -96,13 +105,18 @@ class SkuPurchase:
     skus: frozenset[SkuCode] = attrs.field(converter=_some_skus)
     min_units: int = attrs.field(default=1, validator=positive)
 
+    @functools.cached_property
+    def _none_bought(self) -> tuple[str, Match]:
+        listed = ", ".join(sorted(self.skus))
+        return listed, Match(0, f"below threshold: none of {listed} bought")
+
     def check(self, purchase: Purchase, catalog: Catalog) -> Match:
         units = purchase.units(self.skus)
-        listed = ", ".join(sorted(self.skus))
+        listed, none_bought = self._none_bought
         if units >= self.min_units:
             return Match(1, f"bought {plural(units, 'unit')} of {listed}")
         if units == 0:
-            return Match(0, f"below threshold: none of {listed} bought")
+            return none_bought
         return Match(0, f"below threshold: {plural(units, 'unit')} of {listed}, needs {self.min_units}")
 
 
@@ -119,13 +133,16 @@ class BuyNGetM:
     skus: frozenset[SkuCode] = attrs.field(converter=_some_skus)
     n: int = attrs.field(validator=positive)
 
+    @functools.cached_property
+    def _listed(self) -> str:
+        return ", ".join(sorted(self.skus))
+
     def check(self, purchase: Purchase, catalog: Catalog) -> Match:
         units = purchase.units(self.skus)
-        listed = ", ".join(sorted(self.skus))
         times = units // self.n
         if times:
-            return Match(times, f"bought {plural(units, 'unit')} of {listed}: one per {self.n}")
-        return Match(0, f"below threshold: {plural(units, 'unit')} of {listed}, needs {self.n}")
+            return Match(times, f"bought {plural(units, 'unit')} of {self._listed}: one per {self.n}")
+        return Match(0, f"below threshold: {plural(units, 'unit')} of {self._listed}, needs {self.n}")
 
 
 def _keywords(values: Iterable[str]) -> tuple[str, ...]:
@@ -162,7 +179,14 @@ class MemoKeyword:
     def _keys(self) -> tuple[tuple[str, str], ...]:
         return tuple((keyword, normalise_text(keyword)) for keyword in self.keywords)
 
+    @functools.cached_property
+    def _not_met(self) -> Match:
+        memos = " and ".join(label for label, enabled in (("buyer", self.buyer), ("seller", self.seller)) if enabled)
+        return Match(0, f"not met: no {memos} memo mentions {', '.join(sorted(set(self.keywords)))}")
+
     def check(self, purchase: Purchase, catalog: Catalog) -> Match:
+        if not (self.buyer and purchase.buyer_memo) and not (self.seller and purchase.seller_memo):
+            return self._not_met
         found = []
         for label, enabled, memo in (
             ("buyer", self.buyer, purchase.buyer_memo),
@@ -174,5 +198,4 @@ class MemoKeyword:
                 found.append(f"{label} memo mentions {', '.join(hits)}")
         if found:
             return Match(1, "; ".join(found))
-        memos = " and ".join(label for label, enabled in (("buyer", self.buyer), ("seller", self.seller)) if enabled)
-        return Match(0, f"not met: no {memos} memo mentions {', '.join(sorted(set(self.keywords)))}")
+        return self._not_met

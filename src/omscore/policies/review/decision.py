@@ -7,6 +7,7 @@ run, and the holds found before it stay.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import attrs
@@ -37,6 +38,12 @@ class ReviewDecision:
         return not self.holds
 
 
+@functools.lru_cache(maxsize=4096)
+def _passed(name: str) -> str:
+    """The step of a rule that passed: one string per rule name, shared by every order's explanation."""
+    return f"{name}: pass"
+
+
 def review(order: Order, catalog: Catalog, rules: Sequence[ReviewRule]) -> ReviewDecision:
     """Run the rules over ``order`` in order and collect the holds; a rule's :class:`Approve` ends the run."""
     holds: list[Hold] = []
@@ -44,7 +51,7 @@ def review(order: Order, catalog: Catalog, rules: Sequence[ReviewRule]) -> Revie
     for rule in rules:
         verdict = rule.check(order, catalog)
         if verdict is None:
-            steps.append(f"{rule.name}: pass")
+            steps.append(_passed(rule.name))
         elif isinstance(verdict, Approve):
             steps.append(f"{rule.name}: approve ({verdict.reason}); the rules after it do not run")
             summary = "approved by a rule" if not holds else f"held by {len(holds)} rule(s)"

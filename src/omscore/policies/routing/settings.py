@@ -32,10 +32,13 @@ class RoutingSettings:
     Attributes:
         allow_split: let one order ship from several locations when no single one has everything.
         max_shipments: most shipments one order may be split into; ``None`` = no limit.
+        backorder: 有货先发 — an order that cannot ship complete ships what is in stock now, and the missing
+            units wait in a backorder part; ``False``: the whole order waits.
     """
 
     allow_split: bool = True
     max_shipments: int | None = attrs.field(default=None, validator=not_negative)
+    backorder: bool = False
 
 
 #: Every built-in rule by its name in the configuration file.

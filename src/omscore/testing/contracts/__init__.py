@@ -10,9 +10,9 @@ How to run them against an adapter
 2. Provide a function-scoped fixture ``uow_factory`` of type ``Callable[[], UnitOfWork]`` that makes units of
    work over a **fresh, empty** store (one store per test; within one test every call shares that store), for
    one tenant. Units of work from it may be used from several threads at once.
-3. For :class:`TenancyContract` and :class:`GiftQuotasContract`, also provide ``uow_factory_for`` of type
-   ``Callable[[str], Callable[[], UnitOfWork]]``: tenant name → a factory like the above, all over the SAME
-   fresh store.
+3. For :class:`TenancyContract`, :class:`GiftQuotasContract` and :class:`InboundStockContract`, also
+   provide ``uow_factory_for`` of type ``Callable[[str], Callable[[], UnitOfWork]]``: tenant name → a factory
+   like the above, all over the SAME fresh store.
 
 .. code-block:: python
 
@@ -44,6 +44,7 @@ raises :class:`~omscore.domain.errors.TransientError`, as the port allows.
 
 from omscore.testing.contracts.catalog import CatalogRepositoryContract
 from omscore.testing.contracts.gift_quotas import GiftQuotasContract
+from omscore.testing.contracts.inbound import InboundStockContract
 from omscore.testing.contracts.inventory import InventoryStoreContract
 from omscore.testing.contracts.network import NetworkRepositoryContract
 from omscore.testing.contracts.orders import OrderRepositoryContract
@@ -55,6 +56,7 @@ from omscore.testing.contracts.unit_of_work import UnitOfWorkContract
 __all__ = [
     "CatalogRepositoryContract",
     "GiftQuotasContract",
+    "InboundStockContract",
     "InventoryStoreContract",
     "NetworkRepositoryContract",
     "OrderRepositoryContract",

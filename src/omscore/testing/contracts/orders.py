@@ -265,6 +265,29 @@ class OrderRepositoryContract:
             by_ref = [uow.orders.get_by_ref(ref) for ref in merged.refs]
         assert [o.id if o else None for o in by_ref] == ["O1", "O2"]
 
+    def test_a_backorder_part_round_trips_and_its_ref_keeps_pointing_at_the_order_it_left(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        order = sample_order("O1", external_id="E1", skus=("SKU-1", "SKU-2"))
+        order.approve("clean")
+        _store(uow_factory, order)
+
+        with uow_factory() as uow:
+            part = order.split_backorder(OrderId("O2"), {order.lines[1].id: order.lines[1].quantity})
+            uow.orders.save(order)
+            uow.orders.add(part)
+            uow.commit()
+
+        with uow_factory() as uow:
+            by_ref = uow.orders.get_by_ref(order.ref)
+            stored_part, stored_order = uow.orders.get(OrderId("O2")), uow.orders.get(OrderId("O1"))
+        assert by_ref is not None
+        assert by_ref.id == "O1"
+        assert stored_part is not None
+        assert stored_order is not None
+        assert (stored_part.backorder_of, stored_part.lines) == ("O1", part.lines)
+        assert (stored_order.backorders, stored_order.lines) == (("O2",), order.lines)
+
     def test_get_of_an_unknown_id_is_none(self, uow_factory: UnitOfWorkFactory) -> None:
         with uow_factory() as uow:
             assert uow.orders.get(OrderId("O404")) is None
