@@ -5,9 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from hypothesis import HealthCheck, settings
+
 from omscore.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 _T = TypeVar("_T")
+
+
+#: The settings of the suites' tests against a model: each example uses ids of its own, so sharing the
+#: function-scoped store is safe, and each adapter's subclass runs the same test function (another executor),
+#: which is what a suite is for.
+MODEL_SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.differing_executors, HealthCheck.too_slow],
+)
 
 
 class Boom(Exception):

@@ -8,14 +8,14 @@ import uuid
 from collections.abc import Callable
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from omscore.domain.errors import InvalidInput
 from omscore.domain.gifts import GiftClaim
 from omscore.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from omscore.testing.contracts._gift_model import OPERATIONS, GiftModel, GiftNames, Operation
-from omscore.testing.contracts._support import committed, read
+from omscore.testing.contracts._support import MODEL_SETTINGS, committed, read
 from omscore.testing.contracts.inventory import _retrying, _run_threads
 from omscore.testing.contracts.tenancy import UowFactoryFor
 
@@ -226,15 +226,7 @@ class GiftQuotasContract:
     # --- against a model ----------------------------------------------------------------------------------
 
     # Every example uses ids of its own, so sharing the function-scoped store is safe.
-    @settings(
-        max_examples=40,
-        deadline=None,
-        suppress_health_check=[
-            HealthCheck.function_scoped_fixture,
-            HealthCheck.differing_executors,
-            HealthCheck.too_slow,
-        ],
-    )
+    @MODEL_SETTINGS
     @given(steps=st.lists(st.tuples(OPERATIONS, st.sampled_from([True, True, False])), max_size=25))
     def test_random_takes_and_give_backs_match_a_model_and_never_pass_a_limit(
         self, uow_factory: UnitOfWorkFactory, steps: list[tuple[Operation, bool]]

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from omscore.domain.errors import TransientError
@@ -21,7 +21,7 @@ from omscore.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from omscore.testing.contracts._inventory_levels import CUP, TEA, WH, InventoryLevelsContract, _line, _stock
 from omscore.testing.contracts._inventory_model import OPERATIONS, ModelStore, Names, Operation, assert_invariants
 from omscore.testing.contracts._inventory_reservations import InventoryReservationsContract
-from omscore.testing.contracts._support import committed, read
+from omscore.testing.contracts._support import MODEL_SETTINGS, committed, read
 
 _T = TypeVar("_T")
 
@@ -116,15 +116,7 @@ class InventoryStoreContract(InventoryReservationsContract, InventoryLevelsContr
 
     # Every example uses ids of its own, so sharing the function-scoped store is safe; each adapter's subclass
     # runs the same test function (a different executor), which is what the suite is for.
-    @settings(
-        max_examples=40,
-        deadline=None,
-        suppress_health_check=[
-            HealthCheck.function_scoped_fixture,
-            HealthCheck.differing_executors,
-            HealthCheck.too_slow,
-        ],
-    )
+    @MODEL_SETTINGS
     @given(steps=st.lists(st.tuples(OPERATIONS, st.sampled_from([True, True, False])), max_size=25))
     def test_random_operations_match_a_model_and_never_oversell(
         self, uow_factory: UnitOfWorkFactory, steps: list[tuple[Operation, bool]]
